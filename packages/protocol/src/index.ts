@@ -1,0 +1,5 @@
+export { ErrorCodes, ImError, errorCodeFor, isImError } from './errors.ts';
+export type { ErrorCode, ErrorSpec, RetryPolicy, WireError } from './errors.ts';
+export { CloseCode, Cmd, PushCmd, EventType, C2cNotifySubType, KickType, Platform, formatMsgKey, parseMsgKey } from './frames.ts';
+export type { Frame, FrameHead, ReplyEnvelope, MsgElem, C2cMsg } from './frames.ts';
+export { PROTOCOL_VERSION } from './version.ts';
