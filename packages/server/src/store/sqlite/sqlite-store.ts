@@ -1,0 +1,527 @@
+/**
+ * SqliteStore: the embedded default Store (better-sqlite3, WAL).
+ *
+ * better-sqlite3 is synchronous, so each method does its work in one synchronous
+ * transaction and resolves afterwards: a resolved promise means committed. Batches from
+ * sendMessages share one transaction (group commit), which is what makes
+ * `synchronous=FULL` affordable (see docs/performance.md).
+ */
+import Database from 'better-sqlite3';
+import type { MsgElem } from '@parley/protocol';
+import { MIGRATIONS } from './migrations.ts';
+import {
+  DEFAULT_APP_OPTIONS,
+  pairKey,
+  type AccountRecord,
+  type AppRecord,
+  type CommittedEvent,
+  type ConversationRecord,
+  type NewMessage,
+  type ReadOutcome,
+  type RecallOutcome,
+  type RecallRequest,
+  type SendOutcome,
+  type Store,
+  type StoredMessage,
+  type UserEvent,
+} from '../store.ts';
+
+/** Durability of a commit: FULL survives power loss, NORMAL survives a process crash. */
+export type SqliteSync = 'full' | 'normal';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  synchronous?: SqliteSync;
+}
+
+interface MessageRow {
+  id: number;
+  sdk_app_id: number;
+  seq: number;
+  from_id: string;
+  to_id: string;
+  random: number;
+  time: number;
+  client_msg_id: string;
+  body: string;
+  cloud_custom_data: string;
+  from_nick: string;
+  recalled: number;
+}
+
+interface AccountRow {
+  sdk_app_id: number;
+  user_id: string;
+  tiny_id: number;
+  nick: string;
+  face_url: string;
+  created_at: number;
+  sigs_valid_after: number;
+  profile: string;
+}
+
+interface ConversationRow {
+  peer_id: string;
+  last_seq: number;
+  last_time: number;
+  read_seq: number;
+  read_time: number;
+  cleared_seq: number;
+  hidden: number;
+  first_unread_cursor: number | null;
+  peer_read_seq: number | null;
+  peer_read_time: number | null;
+}
+
+interface EventRow {
+  cursor: number;
+  kind: string;
+  peer_id: string;
+  ev_seq: number;
+  data: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+const MESSAGE_COLUMNS =
+  'm.id, m.sdk_app_id, m.seq, m.from_id, m.to_id, m.random, m.time, m.client_msg_id, m.body, m.cloud_custom_data, m.from_nick, m.recalled';
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    id: String(r.id),
+    sdkAppId: r.sdk_app_id,
+    from: r.from_id,
+    to: r.to_id,
+    seq: r.seq,
+    random: r.random,
+    time: r.time,
+    clientMsgId: r.client_msg_id,
+    body: JSON.parse(r.body) as MsgElem[],
+    cloudCustomData: r.cloud_custom_data,
+    fromNick: r.from_nick,
+    recalled: r.recalled === 1,
+  };
+}
+
+function toAccount(r: AccountRow): AccountRecord {
+  return {
+    sdkAppId: r.sdk_app_id,
+    userId: r.user_id,
+    tinyId: r.tiny_id,
+    nick: r.nick,
+    faceUrl: r.face_url,
+    createdAt: r.created_at,
+    sigsValidAfter: r.sigs_valid_after,
+    profile: JSON.parse(r.profile) as Record<string, string | number>,
+  };
+}
+
+function toApp(r: Row): AppRecord {
+  return {
+    sdkAppId: r.sdk_app_id as number,
+    secretKey: r.secret_key as string,
+    name: r.name as string,
+    adminIdentifier: r.admin_identifier as string,
+    createdAt: r.created_at as number,
+    options: { ...DEFAULT_APP_OPTIONS, ...(JSON.parse(r.options as string) as object) },
+  };
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmt: ReturnType<SqliteStore['prepare']>;
+  private readonly sendTx: (batch: NewMessage[]) => SendOutcome[];
+
+  constructor(opts: SqliteStoreOptions) {
+    this.db = new Database(opts.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.stmt = this.prepare();
+    this.sendTx = this.db.transaction((batch: NewMessage[]) => batch.map((m) => this.sendOne(m)));
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  private prepare() {
+    const d = this.db;
+    return {
+      insertApp: d.prepare(
+        'INSERT INTO apps (sdk_app_id, secret_key, name, admin_identifier, created_at, options) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      updateApp: d.prepare('UPDATE apps SET secret_key = ?, name = ?, admin_identifier = ?, options = ? WHERE sdk_app_id = ?'),
+      getApp: d.prepare('SELECT * FROM apps WHERE sdk_app_id = ?'),
+      listApps: d.prepare('SELECT * FROM apps ORDER BY created_at, sdk_app_id'),
+      nextCounter: d.prepare(
+        `INSERT INTO counters (sdk_app_id, name, value) VALUES (?, ?, 1)
+         ON CONFLICT (sdk_app_id, name) DO UPDATE SET value = value + 1 RETURNING value`,
+      ),
+      getAccount: d.prepare('SELECT * FROM accounts WHERE sdk_app_id = ? AND user_id = ?'),
+      insertAccount: d.prepare(
+        'INSERT INTO accounts (sdk_app_id, user_id, tiny_id, nick, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      updateAccount: d.prepare(
+        'UPDATE accounts SET nick = ?, face_url = ?, sigs_valid_after = ?, profile = ? WHERE sdk_app_id = ? AND user_id = ?',
+      ),
+      deleteAccount: d.prepare('DELETE FROM accounts WHERE sdk_app_id = ? AND user_id = ?'),
+      listAccounts: d.prepare(
+        `SELECT * FROM accounts WHERE sdk_app_id = ? AND (? IS NULL OR instr(user_id, ?) > 0 OR instr(nick, ?) > 0)
+         ORDER BY user_id LIMIT ? OFFSET ?`,
+      ),
+      countAccounts: d.prepare('SELECT COUNT(*) AS n FROM accounts WHERE sdk_app_id = ?'),
+      messageByClientId: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.from_id = ? AND m.client_msg_id = ?`),
+      nextSeq: d.prepare(
+        `INSERT INTO pairs (sdk_app_id, pair_key, last_seq) VALUES (?, ?, 1)
+         ON CONFLICT (sdk_app_id, pair_key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+      ),
+      insertMessage: d.prepare(
+        `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_msg_id, body, cloud_custom_data, from_nick)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      nextCursor: d.prepare(
+        `INSERT INTO user_streams (sdk_app_id, user_id, last_cursor) VALUES (?, ?, 1)
+         ON CONFLICT (sdk_app_id, user_id) DO UPDATE SET last_cursor = last_cursor + 1 RETURNING last_cursor`,
+      ),
+      headCursor: d.prepare('SELECT last_cursor FROM user_streams WHERE sdk_app_id = ? AND user_id = ?'),
+      insertEvent: d.prepare(
+        'INSERT INTO events (sdk_app_id, user_id, cursor, kind, peer_id, pair_key, seq, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      // Sender side: the conversation moves, and sending counts as having read it.
+      upsertSenderConv: d.prepare(
+        `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, read_seq, read_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sdk_app_id, user_id, peer_id) DO UPDATE SET
+           last_seq = excluded.last_seq, last_time = excluded.last_time, hidden = 0,
+           read_seq = excluded.read_seq, read_time = excluded.read_time, first_unread_cursor = NULL`,
+      ),
+      upsertRecipientConv: d.prepare(
+        `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, first_unread_cursor)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sdk_app_id, user_id, peer_id) DO UPDATE SET
+           last_seq = excluded.last_seq, last_time = excluded.last_time, hidden = 0,
+           first_unread_cursor = COALESCE(first_unread_cursor, excluded.first_unread_cursor)`,
+      ),
+      markRecipientRead: d.prepare(
+        `UPDATE user_conversations SET read_seq = ?, read_time = ? WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ? AND read_seq = ?`,
+      ),
+      getMessage: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq = ?`),
+      history: d.prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq < ? AND m.seq > ?
+         ORDER BY m.seq DESC LIMIT ?`,
+      ),
+      pairHistory: d.prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq < ? AND m.time >= ? AND m.time <= ?
+         ORDER BY m.seq DESC LIMIT ?`,
+      ),
+      countMessages: d.prepare('SELECT COUNT(*) AS n FROM messages'),
+      countAppMessages: d.prepare('SELECT COUNT(*) AS n FROM messages WHERE sdk_app_id = ?'),
+      readEvents: d.prepare(
+        `SELECT e.cursor, e.kind, e.peer_id, e.seq AS ev_seq, e.data, ${MESSAGE_COLUMNS}
+         FROM events e LEFT JOIN messages m ON m.sdk_app_id = e.sdk_app_id AND m.pair_key = e.pair_key AND m.seq = e.seq AND e.kind IN ('msg', 'recall')
+         WHERE e.sdk_app_id = ? AND e.user_id = ? AND e.cursor > ? ORDER BY e.cursor LIMIT ?`,
+      ),
+      backlogStart: d.prepare(
+        `SELECT MIN(first_unread_cursor) AS c FROM user_conversations WHERE sdk_app_id = ? AND user_id = ? AND first_unread_cursor IS NOT NULL`,
+      ),
+      readBacklog: d.prepare(
+        `SELECT e.cursor, e.kind, e.peer_id, e.seq AS ev_seq, e.data, ${MESSAGE_COLUMNS}
+         FROM events e
+         JOIN user_conversations c ON c.sdk_app_id = e.sdk_app_id AND c.user_id = e.user_id AND c.peer_id = e.peer_id
+         JOIN messages m ON m.sdk_app_id = e.sdk_app_id AND m.pair_key = e.pair_key AND m.seq = e.seq
+         WHERE e.sdk_app_id = ? AND e.user_id = ? AND e.cursor > ? AND e.kind = 'msg'
+           AND m.from_id = e.peer_id AND e.seq > c.read_seq AND e.seq > c.cleared_seq
+         ORDER BY e.cursor LIMIT ?`,
+      ),
+      listConversations: d.prepare(
+        `SELECT c.*, p.read_seq AS peer_read_seq, p.read_time AS peer_read_time FROM user_conversations c
+         LEFT JOIN user_conversations p ON p.sdk_app_id = c.sdk_app_id AND p.user_id = c.peer_id AND p.peer_id = c.user_id
+         WHERE c.sdk_app_id = ? AND c.user_id = ? AND c.hidden = 0
+         ORDER BY c.last_time DESC, c.last_seq DESC, c.peer_id LIMIT ? OFFSET ?`,
+      ),
+      getConversation: d.prepare(
+        `SELECT c.*, p.read_seq AS peer_read_seq, p.read_time AS peer_read_time FROM user_conversations c
+         LEFT JOIN user_conversations p ON p.sdk_app_id = c.sdk_app_id AND p.user_id = c.peer_id AND p.peer_id = c.user_id
+         WHERE c.sdk_app_id = ? AND c.user_id = ? AND c.peer_id = ?`,
+      ),
+      setRead: d.prepare(
+        `UPDATE user_conversations SET read_seq = ?, read_time = ?,
+           first_unread_cursor = CASE WHEN ? >= last_seq THEN NULL ELSE first_unread_cursor END
+         WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ?`,
+      ),
+      setRecalled: d.prepare('UPDATE messages SET recalled = 1 WHERE id = ?'),
+      hideConversation: d.prepare(
+        `UPDATE user_conversations SET hidden = 1, cleared_seq = last_seq, read_seq = last_seq, first_unread_cursor = NULL
+         WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ?`,
+      ),
+    };
+  }
+
+  // --- apps ---
+
+  async createApp(app: AppRecord): Promise<void> {
+    this.stmt.insertApp.run(app.sdkAppId, app.secretKey, app.name, app.adminIdentifier, app.createdAt, JSON.stringify(app.options));
+  }
+
+  async getApp(sdkAppId: number): Promise<AppRecord | undefined> {
+    const r = this.stmt.getApp.get(sdkAppId) as Row | undefined;
+    return r && toApp(r);
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    return (this.stmt.listApps.all() as Row[]).map(toApp);
+  }
+
+  async updateApp(app: AppRecord): Promise<void> {
+    this.stmt.updateApp.run(app.secretKey, app.name, app.adminIdentifier, JSON.stringify(app.options), app.sdkAppId);
+  }
+
+  // --- accounts ---
+
+  private ensureAccountSync(sdkAppId: number, userId: string, nick = ''): AccountRecord {
+    const existing = this.stmt.getAccount.get(sdkAppId, userId) as AccountRow | undefined;
+    if (existing) return toAccount(existing);
+    const tinyId = (this.stmt.nextCounter.get(sdkAppId, 'tiny_id') as { value: number }).value;
+    const now = Math.floor(Date.now() / 1000);
+    this.stmt.insertAccount.run(sdkAppId, userId, tinyId, nick, now);
+    return { sdkAppId, userId, tinyId, nick, faceUrl: '', createdAt: now, sigsValidAfter: 0, profile: {} };
+  }
+
+  async ensureAccount(sdkAppId: number, userId: string, nick?: string): Promise<AccountRecord> {
+    return this.db.transaction(() => this.ensureAccountSync(sdkAppId, userId, nick))();
+  }
+
+  async getAccount(sdkAppId: number, userId: string): Promise<AccountRecord | undefined> {
+    const r = this.stmt.getAccount.get(sdkAppId, userId) as AccountRow | undefined;
+    return r && toAccount(r);
+  }
+
+  async listAccounts(sdkAppId: number, opts: { search?: string; offset: number; limit: number }): Promise<AccountRecord[]> {
+    const s = opts.search || null;
+    return (this.stmt.listAccounts.all(sdkAppId, s, s, s, opts.limit, opts.offset) as AccountRow[]).map(toAccount);
+  }
+
+  async countAccounts(sdkAppId: number): Promise<number> {
+    return (this.stmt.countAccounts.get(sdkAppId) as { n: number }).n;
+  }
+
+  async updateAccount(a: AccountRecord): Promise<void> {
+    this.stmt.updateAccount.run(a.nick, a.faceUrl, a.sigsValidAfter, JSON.stringify(a.profile), a.sdkAppId, a.userId);
+  }
+
+  async deleteAccount(sdkAppId: number, userId: string): Promise<boolean> {
+    return this.stmt.deleteAccount.run(sdkAppId, userId).changes > 0;
+  }
+
+  // --- messages ---
+
+  async sendMessages(batch: NewMessage[]): Promise<SendOutcome[]> {
+    return this.sendTx(batch);
+  }
+
+  private appendEvent(sdkAppId: number, user: string, kind: UserEvent['kind'], peer: string, seq: number, data: object | null): number {
+    const cursor = (this.stmt.nextCursor.get(sdkAppId, user) as { last_cursor: number }).last_cursor;
+    this.stmt.insertEvent.run(sdkAppId, user, cursor, kind, peer, pairKey(user, peer), seq, data === null ? null : JSON.stringify(data));
+    return cursor;
+  }
+
+  /** One send inside the batch transaction. */
+  private sendOne(m: NewMessage): SendOutcome {
+    const dup = this.stmt.messageByClientId.get(m.sdkAppId, m.from, m.clientMsgId) as MessageRow | undefined;
+    if (dup) return { ok: true, message: toMessage(dup), duplicate: true, events: [] };
+    if (!this.stmt.getAccount.get(m.sdkAppId, m.to)) {
+      if (!m.autoCreateRecipient) return { ok: false, code: 'MSG_RECIPIENT_NOT_FOUND' };
+      this.ensureAccountSync(m.sdkAppId, m.to);
+    }
+    const key = pairKey(m.from, m.to);
+    const seq = (this.stmt.nextSeq.get(m.sdkAppId, key) as { last_seq: number }).last_seq;
+    const body = JSON.stringify(m.body);
+    const info = this.stmt.insertMessage.run(m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, m.clientMsgId, body, m.cloudCustomData, m.fromNick);
+    const message: StoredMessage = {
+      id: String(info.lastInsertRowid),
+      sdkAppId: m.sdkAppId,
+      from: m.from,
+      to: m.to,
+      seq,
+      random: m.random,
+      time: m.time,
+      clientMsgId: m.clientMsgId,
+      body: m.body,
+      cloudCustomData: m.cloudCustomData,
+      fromNick: m.fromNick,
+      recalled: false,
+    };
+    const events: CommittedEvent[] = [];
+    const toCursor = this.appendEvent(m.sdkAppId, m.to, 'msg', m.from, seq, null);
+    events.push({ userId: m.to, event: { cursor: toCursor, kind: 'msg', peer: m.from, message } });
+    this.stmt.upsertRecipientConv.run(m.sdkAppId, m.to, m.from, seq, m.time, m.noUnread ? null : toCursor);
+    if (m.noUnread) this.stmt.markRecipientRead.run(seq, m.time, m.sdkAppId, m.to, m.from, seq - 1);
+    this.stmt.upsertSenderConv.run(m.sdkAppId, m.from, m.to, seq, m.time, seq, m.time);
+    if (m.syncToSender) {
+      const fromCursor = this.appendEvent(m.sdkAppId, m.from, 'msg', m.to, seq, null);
+      events.push({ userId: m.from, event: { cursor: fromCursor, kind: 'msg', peer: m.to, message } });
+    }
+    return { ok: true, message, duplicate: false, events };
+  }
+
+  async getMessage(sdkAppId: number, a: string, b: string, seq: number): Promise<StoredMessage | undefined> {
+    const r = this.stmt.getMessage.get(sdkAppId, pairKey(a, b), seq) as MessageRow | undefined;
+    return r && toMessage(r);
+  }
+
+  async getHistory(sdkAppId: number, user: string, peer: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]> {
+    const conv = this.stmt.getConversation.get(sdkAppId, user, peer) as ConversationRow | undefined;
+    if (!conv) return [];
+    const before = beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    return (this.stmt.history.all(sdkAppId, pairKey(user, peer), before, conv.cleared_seq, limit) as MessageRow[]).map(toMessage);
+  }
+
+  async getPairHistory(
+    sdkAppId: number,
+    a: string,
+    b: string,
+    opts: { beforeSeq?: number; minTime?: number; maxTime?: number; limit: number },
+  ): Promise<StoredMessage[]> {
+    const rows = this.stmt.pairHistory.all(
+      sdkAppId,
+      pairKey(a, b),
+      opts.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      opts.minTime ?? 0,
+      opts.maxTime ?? Number.MAX_SAFE_INTEGER,
+      opts.limit,
+    ) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  async countMessages(sdkAppId?: number): Promise<number> {
+    const r = sdkAppId === undefined ? this.stmt.countMessages.get() : this.stmt.countAppMessages.get(sdkAppId);
+    return (r as { n: number }).n;
+  }
+
+  // --- stream ---
+
+  private toEvent(r: EventRow & Partial<MessageRow>): UserEvent {
+    const message = r.id === null || r.id === undefined ? undefined : toMessage(r as MessageRow);
+    switch (r.kind) {
+      case 'msg':
+        return { cursor: r.cursor, kind: 'msg', peer: r.peer_id, message: message! };
+      case 'recall':
+        return { cursor: r.cursor, kind: 'recall', peer: r.peer_id, message: message! };
+      case 'read': {
+        const d = JSON.parse(r.data ?? '{}') as { reader: string; readTime: number };
+        return { cursor: r.cursor, kind: 'read', peer: r.peer_id, reader: d.reader, readSeq: r.ev_seq, readTime: d.readTime };
+      }
+      default:
+        return { cursor: r.cursor, kind: 'conv_deleted', peer: r.peer_id };
+    }
+  }
+
+  async readEvents(sdkAppId: number, user: string, after: number, limit: number): Promise<UserEvent[]> {
+    return (this.stmt.readEvents.all(sdkAppId, user, after, limit) as (EventRow & MessageRow)[]).map((r) => this.toEvent(r));
+  }
+
+  async headCursor(sdkAppId: number, user: string): Promise<number> {
+    const r = this.stmt.headCursor.get(sdkAppId, user) as { last_cursor: number } | undefined;
+    return r?.last_cursor ?? 0;
+  }
+
+  async readUnreadBacklog(sdkAppId: number, user: string, after: number, limit: number): Promise<Extract<UserEvent, { kind: 'msg' }>[]> {
+    const start = (this.stmt.backlogStart.get(sdkAppId, user) as { c: number | null }).c;
+    if (start === null) return [];
+    const from = Math.max(after, start - 1);
+    const rows = this.stmt.readBacklog.all(sdkAppId, user, from, limit) as (EventRow & MessageRow)[];
+    return rows.map((r) => this.toEvent(r) as Extract<UserEvent, { kind: 'msg' }>);
+  }
+
+  // --- conversations ---
+
+  private async toConversation(sdkAppId: number, user: string, r: ConversationRow): Promise<ConversationRecord> {
+    const last = r.last_seq > r.cleared_seq ? await this.getMessage(sdkAppId, user, r.peer_id, r.last_seq) : undefined;
+    return {
+      peer: r.peer_id,
+      lastSeq: r.last_seq,
+      lastTime: r.last_time,
+      readSeq: r.read_seq,
+      peerReadSeq: r.peer_read_seq ?? 0,
+      peerReadTime: r.peer_read_time ?? 0,
+      unread: Math.max(0, r.last_seq - r.read_seq),
+      lastMessage: last,
+    };
+  }
+
+  async listConversations(sdkAppId: number, user: string, opts: { offset: number; limit: number }): Promise<ConversationRecord[]> {
+    const rows = this.stmt.listConversations.all(sdkAppId, user, opts.limit, opts.offset) as ConversationRow[];
+    return Promise.all(rows.map((r) => this.toConversation(sdkAppId, user, r)));
+  }
+
+  async getConversation(sdkAppId: number, user: string, peer: string): Promise<ConversationRecord | undefined> {
+    const r = this.stmt.getConversation.get(sdkAppId, user, peer) as ConversationRow | undefined;
+    return r && this.toConversation(sdkAppId, user, r);
+  }
+
+  async markRead(sdkAppId: number, user: string, peer: string, upToSeq?: number): Promise<ReadOutcome> {
+    return this.db.transaction((): ReadOutcome => {
+      const c = this.stmt.getConversation.get(sdkAppId, user, peer) as ConversationRow | undefined;
+      if (!c) return { readSeq: 0, readTime: 0, events: [] };
+      const target = Math.min(upToSeq ?? c.last_seq, c.last_seq);
+      if (target <= c.read_seq) return { readSeq: c.read_seq, readTime: c.read_time, events: [] };
+      const msg = this.stmt.getMessage.get(sdkAppId, pairKey(user, peer), target) as MessageRow | undefined;
+      const readTime = msg?.time ?? Math.floor(Date.now() / 1000);
+      this.stmt.setRead.run(target, readTime, target, sdkAppId, user, peer);
+      const data = { reader: user, readTime };
+      const own = this.appendEvent(sdkAppId, user, 'read', peer, target, data);
+      const receipt = this.appendEvent(sdkAppId, peer, 'read', user, target, data);
+      return {
+        readSeq: target,
+        readTime,
+        events: [
+          { userId: user, event: { cursor: own, kind: 'read', peer, reader: user, readSeq: target, readTime } },
+          { userId: peer, event: { cursor: receipt, kind: 'read', peer: user, reader: user, readSeq: target, readTime } },
+        ],
+      };
+    })();
+  }
+
+  async recall(req: RecallRequest): Promise<RecallOutcome> {
+    return this.db.transaction((): RecallOutcome => {
+      const r = this.stmt.getMessage.get(req.sdkAppId, pairKey(req.by, req.peer), req.seq) as MessageRow | undefined;
+      if (!r || (req.random !== undefined && r.random !== req.random)) return { ok: false, code: 'MSG_NOT_FOUND' };
+      if (!req.asAdmin && r.from_id !== req.by) return { ok: false, code: 'MSG_NOT_SENDER' };
+      if (r.recalled) return { ok: false, code: 'MSG_ALREADY_RECALLED' };
+      if (!req.asAdmin && req.now - r.time > req.windowSeconds) return { ok: false, code: 'MSG_RECALL_WINDOW_PASSED' };
+      this.stmt.setRecalled.run(r.id);
+      const message = { ...toMessage(r), recalled: true };
+      const events: CommittedEvent[] = [];
+      for (const [user, peer] of [
+        [r.from_id, r.to_id],
+        [r.to_id, r.from_id],
+      ] as const) {
+        const cursor = this.appendEvent(req.sdkAppId, user, 'recall', peer, r.seq, null);
+        events.push({ userId: user, event: { cursor, kind: 'recall', peer, message } });
+      }
+      return { ok: true, message, events };
+    })();
+  }
+
+  async deleteConversation(sdkAppId: number, user: string, peer: string): Promise<CommittedEvent[]> {
+    return this.db.transaction((): CommittedEvent[] => {
+      if (this.stmt.hideConversation.run(sdkAppId, user, peer).changes === 0) return [];
+      const cursor = this.appendEvent(sdkAppId, user, 'conv_deleted', peer, 0, null);
+      return [{ userId: user, event: { cursor, kind: 'conv_deleted', peer } }];
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

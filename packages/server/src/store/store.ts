@@ -1,0 +1,198 @@
+/**
+ * The Store seam: everything Parley keeps durably. Nothing outside store/ writes SQL.
+ *
+ * Promises made by every implementation (checked by store.contract.ts):
+ * - Every method is scoped to one app (sdkAppId); no call reads or writes another app's rows.
+ * - `sendMessages` commits each accepted message, its conversation sequence, both users'
+ *   conversation rows and both users' stream events in ONE transaction per batch (group
+ *   commit). A message's sequence is allocated inside that transaction, never in memory, so
+ *   several server nodes can share one store. Resolution of the promise means "committed".
+ * - Per user, event cursors increase by exactly 1 per event, in commit order.
+ * - Per conversation (pair of users), sequences increase by exactly 1 per message.
+ */
+import type { MsgElem } from '@parley/protocol';
+
+/** Per-app policies, stored with the app. */
+export interface AppOptions {
+  /** How many concurrent web (and mini-program) instances one account may have. Tencent's default: 1. */
+  webInstances: number;
+  /** How many concurrent instances per other platform class. Tencent's default: 1. */
+  otherInstances: number;
+  /** Create the recipient account on first message instead of refusing. */
+  autoCreateAccounts: boolean;
+}
+
+export const DEFAULT_APP_OPTIONS: AppOptions = { webInstances: 1, otherInstances: 1, autoCreateAccounts: false };
+
+export interface AppRecord {
+  sdkAppId: number;
+  secretKey: string;
+  name: string;
+  adminIdentifier: string;
+  /** Unix seconds. */
+  createdAt: number;
+  options: AppOptions;
+}
+
+export interface AccountRecord {
+  sdkAppId: number;
+  userId: string;
+  /** Small numeric id handed to clients as TinyId. */
+  tinyId: number;
+  nick: string;
+  faceUrl: string;
+  /** Unix seconds. */
+  createdAt: number;
+  /** UserSigs generated at or before this unix time are refused (REST kick). 0 = none. */
+  sigsValidAfter: number;
+  /** Other profile tags (Tag_Profile_IM_Gender, Tag_Profile_Custom_*, …). */
+  profile: Record<string, string | number>;
+}
+
+/** A message as the client or admin asked to send it. */
+export interface NewMessage {
+  sdkAppId: number;
+  from: string;
+  to: string;
+  random: number;
+  /** Idempotency key, unique per sender: a repeat returns the first result. */
+  clientMsgId: string;
+  /** Server time, unix seconds. */
+  time: number;
+  body: MsgElem[];
+  cloudCustomData: string;
+  /** Sender's nick at send time, shown to the recipient. */
+  fromNick: string;
+  /** Also record the message in the sender's stream (so its other devices get it). */
+  syncToSender: boolean;
+  /** Create the recipient account when it does not exist (app option) instead of refusing. */
+  autoCreateRecipient: boolean;
+  /** The message does not count as unread for the recipient (REST SendMsgControl "NoUnread"). */
+  noUnread?: boolean;
+}
+
+export interface StoredMessage {
+  /** Server id, unique across the store. */
+  id: string;
+  sdkAppId: number;
+  from: string;
+  to: string;
+  /** Conversation sequence. */
+  seq: number;
+  random: number;
+  time: number;
+  clientMsgId: string;
+  body: MsgElem[];
+  cloudCustomData: string;
+  fromNick: string;
+  recalled: boolean;
+}
+
+/** One entry of a user's ordered event stream. `cursor` increases by 1 per event. */
+export type UserEvent =
+  | { cursor: number; kind: 'msg'; peer: string; message: StoredMessage }
+  /** `reader` read the conversation up to `readSeq`: the user itself (another device) or the peer (receipt). */
+  | { cursor: number; kind: 'read'; peer: string; reader: string; readSeq: number; readTime: number }
+  | { cursor: number; kind: 'recall'; peer: string; message: StoredMessage }
+  | { cursor: number; kind: 'conv_deleted'; peer: string };
+
+/** Events to hand to the Bus after a commit, keyed by the user whose stream they joined. */
+export interface CommittedEvent {
+  userId: string;
+  event: UserEvent;
+}
+
+export type SendOutcome =
+  | { ok: true; message: StoredMessage; duplicate: boolean; events: CommittedEvent[] }
+  | { ok: false; code: 'MSG_RECIPIENT_NOT_FOUND' | 'ACCOUNT_NOT_FOUND' };
+
+export interface ConversationRecord {
+  peer: string;
+  lastSeq: number;
+  /** Unix seconds of the last message. */
+  lastTime: number;
+  readSeq: number;
+  /** How far the peer has read this conversation. */
+  peerReadSeq: number;
+  peerReadTime: number;
+  unread: number;
+  lastMessage: StoredMessage | undefined;
+}
+
+export interface RecallRequest {
+  sdkAppId: number;
+  /** The user asking (must be the sender unless `asAdmin`). */
+  by: string;
+  peer: string;
+  seq: number;
+  /** When given, must match the stored message (MsgKey check). */
+  random?: number;
+  now: number;
+  /** Seconds after sending during which the sender may recall; ignored for admins. */
+  windowSeconds: number;
+  asAdmin: boolean;
+}
+
+export type RecallOutcome =
+  | { ok: true; message: StoredMessage; events: CommittedEvent[] }
+  | { ok: false; code: 'MSG_NOT_FOUND' | 'MSG_ALREADY_RECALLED' | 'MSG_RECALL_WINDOW_PASSED' | 'MSG_NOT_SENDER' };
+
+export interface ReadOutcome {
+  readSeq: number;
+  readTime: number;
+  /** Empty when nothing moved (already read that far). */
+  events: CommittedEvent[];
+}
+
+export interface Store {
+  // --- apps ---
+  createApp(app: AppRecord): Promise<void>;
+  getApp(sdkAppId: number): Promise<AppRecord | undefined>;
+  listApps(): Promise<AppRecord[]>;
+  updateApp(app: AppRecord): Promise<void>;
+
+  // --- accounts ---
+  /** Return the account, creating it (with `nick`) when absent. */
+  ensureAccount(sdkAppId: number, userId: string, nick?: string): Promise<AccountRecord>;
+  getAccount(sdkAppId: number, userId: string): Promise<AccountRecord | undefined>;
+  /** Accounts ordered by userId; `search` matches a substring of the userId or nick. */
+  listAccounts(sdkAppId: number, opts: { search?: string; offset: number; limit: number }): Promise<AccountRecord[]>;
+  countAccounts(sdkAppId: number): Promise<number>;
+  updateAccount(account: AccountRecord): Promise<void>;
+  /** Delete the account row; messages stay for their peers. Returns false when absent. */
+  deleteAccount(sdkAppId: number, userId: string): Promise<boolean>;
+
+  // --- messages ---
+  /** Commit a batch of sends in one transaction; outcomes in input order. */
+  sendMessages(batch: NewMessage[]): Promise<SendOutcome[]>;
+  getMessage(sdkAppId: number, a: string, b: string, seq: number): Promise<StoredMessage | undefined>;
+  /** Messages of the pair (user, peer) with seq < beforeSeq (or the newest), newest first, hiding what `user` cleared. */
+  getHistory(sdkAppId: number, user: string, peer: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]>;
+  /** History of a pair for an admin, ignoring either side's clearing, newest first. */
+  getPairHistory(sdkAppId: number, a: string, b: string, opts: { beforeSeq?: number; minTime?: number; maxTime?: number; limit: number }): Promise<StoredMessage[]>;
+  countMessages(sdkAppId?: number): Promise<number>;
+
+  // --- the per-user stream ---
+  /** Events of `user` with cursor > after, ascending, at most `limit`. */
+  readEvents(sdkAppId: number, user: string, after: number, limit: number): Promise<UserEvent[]>;
+  /** The user's newest cursor (0 when the stream is empty). */
+  headCursor(sdkAppId: number, user: string): Promise<number>;
+  /** Message events of messages `user` has received and not read, cursor > after, ascending. */
+  readUnreadBacklog(sdkAppId: number, user: string, after: number, limit: number): Promise<Extract<UserEvent, { kind: 'msg' }>[]>;
+
+  // --- conversations, read, recall ---
+  listConversations(sdkAppId: number, user: string, opts: { offset: number; limit: number }): Promise<ConversationRecord[]>;
+  getConversation(sdkAppId: number, user: string, peer: string): Promise<ConversationRecord | undefined>;
+  /** Move `user`'s read cursor in the conversation with `peer` to `upToSeq` (default: last). Never moves backwards. */
+  markRead(sdkAppId: number, user: string, peer: string, upToSeq?: number): Promise<ReadOutcome>;
+  recall(req: RecallRequest): Promise<RecallOutcome>;
+  /** Hide the conversation and its history for `user` only. */
+  deleteConversation(sdkAppId: number, user: string, peer: string): Promise<CommittedEvent[]>;
+
+  close(): Promise<void>;
+}
+
+/** The key of a pair of users: order-independent, so both directions share one conversation. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\n${b}` : `${b}\n${a}`;
+}
