@@ -1,0 +1,105 @@
+/**
+ * Server options: defaults in one place, checked once at construction. Every option can
+ * also come from a PARLEY_* environment variable (see the README's configuration table);
+ * command-line flags win over the environment, which wins over defaults.
+ */
+import type { SqliteSync } from './store/sqlite/sqlite-store.ts';
+
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  host: string;
+  /** Where the SQLite file and dev-app.json live. */
+  dataDir: string;
+  /** SQLite commit durability. */
+  sqliteSync: SqliteSync;
+  /** Serve the demo UserSig endpoint for the dev app (never in production). */
+  demo: boolean;
+  /** Seconds between expected client heartbeats; a connection silent for two is closed. */
+  heartbeatSeconds: number;
+  /** Largest message content (MsgBody + CloudCustomData as JSON), bytes. Tencent: 8000. */
+  maxMessageBytes: number;
+  /** Largest accepted request frame, bytes. Tencent's REST limit is 12 KB; frames get some headroom. */
+  maxFrameBytes: number;
+  /** Seconds after sending during which the sender may recall. Tencent: 120. */
+  recallWindowSeconds: number;
+  /** Per-user send rate: sustained messages per second and burst size. */
+  sendRatePerSecond: number;
+  sendBurst: number;
+  /** Log level for the server's JSON log lines. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: './data',
+  sqliteSync: 'full',
+  demo: false,
+  heartbeatSeconds: 30,
+  maxMessageBytes: 8000,
+  maxFrameBytes: 16 * 1024,
+  recallWindowSeconds: 120,
+  sendRatePerSecond: 20,
+  sendBurst: 40,
+  logLevel: 'info',
+};
+
+/** Environment variable for each option. */
+export const ENV_NAMES: Record<keyof ServerConfig, string> = {
+  port: 'PARLEY_PORT',
+  host: 'PARLEY_HOST',
+  dataDir: 'PARLEY_DATA_DIR',
+  sqliteSync: 'PARLEY_SQLITE_SYNC',
+  demo: 'PARLEY_DEMO',
+  heartbeatSeconds: 'PARLEY_HEARTBEAT_SECONDS',
+  maxMessageBytes: 'PARLEY_MAX_MESSAGE_BYTES',
+  maxFrameBytes: 'PARLEY_MAX_FRAME_BYTES',
+  recallWindowSeconds: 'PARLEY_RECALL_WINDOW_SECONDS',
+  sendRatePerSecond: 'PARLEY_SEND_RATE',
+  sendBurst: 'PARLEY_SEND_BURST',
+  logLevel: 'PARLEY_LOG_LEVEL',
+};
+
+/** Read options from an environment (string values) into a partial config, validating each. */
+export function configFromEnv(env: Record<string, string | undefined>): Partial<ServerConfig> {
+  const out: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES) as [keyof ServerConfig, string][]) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    out[key] = parseOption(key, raw, name);
+  }
+  return out as Partial<ServerConfig>;
+}
+
+/** Parse one option from text; throws RangeError naming `source` when the text is not valid. */
+export function parseOption(key: keyof ServerConfig, raw: string, source: string): unknown {
+  const def = DEFAULT_CONFIG[key];
+  if (typeof def === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new RangeError(`${source}: expected true/false, got "${raw}"`);
+  }
+  if (typeof def === 'number') {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || raw.trim() === '') throw new RangeError(`${source}: expected a non-negative number, got "${raw}"`);
+    return n;
+  }
+  return raw;
+}
+
+/** Merge and check a complete config. */
+export function resolveConfig(partial: Partial<ServerConfig> = {}): ServerConfig {
+  const c: ServerConfig = { ...DEFAULT_CONFIG, ...stripUndefined(partial) };
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new RangeError(`port must be 0-65535, got ${c.port}`);
+  if (c.sqliteSync !== 'full' && c.sqliteSync !== 'normal') throw new RangeError(`sqliteSync must be "full" or "normal", got "${c.sqliteSync}"`);
+  if (!(c.heartbeatSeconds > 0)) throw new RangeError('heartbeatSeconds must be > 0');
+  if (!(c.maxMessageBytes > 0) || !(c.maxFrameBytes > c.maxMessageBytes)) throw new RangeError('maxFrameBytes must exceed maxMessageBytes > 0');
+  if (!(c.sendRatePerSecond > 0) || !(c.sendBurst >= 1)) throw new RangeError('sendRatePerSecond must be > 0 and sendBurst >= 1');
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(c.logLevel)) throw new RangeError(`unknown logLevel "${c.logLevel}"`);
+  return c;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

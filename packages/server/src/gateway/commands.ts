@@ -1,0 +1,238 @@
+/**
+ * Handlers for the commands a logged-in client sends, keyed by Tencent's command name
+ * (`<service>.<command>`). The WebSocket door looks them up by `head.servcmd`, the HTTP
+ * long-poll door by its `/v4/<service>/<command>` path: one handler per command, two doors.
+ * Each returns the reply fields; errors are thrown as ImError and become the envelope.
+ */
+import { ImError, parseMsgKey } from '@parley/protocol';
+import type { Core } from '../core.ts';
+import type { AccountRecord, AppRecord } from '../store/store.ts';
+import { eventsToPushBody, toC2cMsg, toNotifyEvent, toSessionItem } from './tencent-shapes.ts';
+import { profileItems, applyProfileItems } from './profile.ts';
+
+/** Who is asking: the identity of a logged-in client session. */
+export interface ClientContext {
+  readonly app: AppRecord;
+  readonly account: AccountRecord;
+  readonly instId: string;
+  readonly platform: number | undefined;
+}
+
+export type Body = Record<string, unknown>;
+export type CommandHandler = (core: Core, ctx: ClientContext, body: Body) => Promise<Body>;
+
+const uint = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+
+/** Refuse a body field naming another user as the actor. */
+function checkSelf(ctx: ClientContext, field: string, v: unknown): void {
+  if (v !== undefined && v !== '' && v !== ctx.account.userId) {
+    throw new ImError('REQ_INVALID_PARAM', `${field} must be the logged-in user`);
+  }
+}
+
+function stringList(v: unknown, field: string, max: number): string[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ImError('REQ_INVALID_PARAM', `${field} must be an array of strings`);
+  if (v.length > max) throw new ImError('REQ_INVALID_PARAM', `${field} has more than ${max} entries`);
+  return v as string[];
+}
+
+const sendmsg: CommandHandler = async (core, ctx, body) => {
+  checkSelf(ctx, 'From_Account', body.From_Account);
+  const clientSeq = uint(body.MsgSeq);
+  const explicit = body.ClientMsgID;
+  if (explicit !== undefined && (typeof explicit !== 'string' || explicit.length === 0 || explicit.length > 64)) {
+    throw new ImError('REQ_INVALID_PARAM', 'ClientMsgID must be a string of 1-64 characters');
+  }
+  // Idempotency key: Parley's ClientMsgID, else the client's own (MsgSeq, MsgRandom) pair, which
+  // Tencent's SDKs keep when they resend a message.
+  const clientMsgId =
+    (explicit as string | undefined) ??
+    (clientSeq !== undefined && uint(body.MsgRandom) !== undefined ? `t${clientSeq}_${body.MsgRandom as number}` : `n${crypto.randomUUID()}`);
+  const r = await core.messaging.send(
+    ctx.app,
+    ctx.account.userId,
+    {
+      to: body.To_Account,
+      random: body.MsgRandom,
+      clientMsgId,
+      body: body.MsgBody,
+      cloudCustomData: body.CloudCustomData === '' ? undefined : body.CloudCustomData,
+      fromNick: ctx.account.nick,
+    },
+    { originInstId: ctx.instId, rateLimit: true },
+  );
+  const m = r.message;
+  const out: Body = { MsgTime: m.time, MsgSeq: m.seq, MsgKey: toC2cMsg(m).MsgKey, MsgId: m.id, ClientMsgID: m.clientMsgId };
+  if (r.senderCursor !== undefined) out.NoticeSeq = r.senderCursor;
+  return out;
+};
+
+const getmsg: CommandHandler = async (core, ctx, body) => {
+  const page = await core.messaging.sync(ctx.app, ctx.account.userId, body.Cookie);
+  const msgList = [];
+  const eventArray = [];
+  for (const e of page.events) {
+    if (e.kind === 'msg') msgList.push(toC2cMsg(e.message, e.cursor));
+    else eventArray.push(toNotifyEvent(ctx.account.userId, e));
+  }
+  return { Cookie: page.cookie, SyncFlag: page.complete ? 2 : 1, MsgList: msgList, EventArray: eventArray };
+};
+
+/** History, newest page first. MsgKey (or Parley's LastMsgSeq) of the oldest message seen is the cursor. */
+const getroammsg: CommandHandler = async (core, ctx, body) => {
+  const peer = body.Peer_Account;
+  const key = body.MsgKey === undefined || body.MsgKey === '' ? undefined : parseMsgKey(body.MsgKey);
+  if (body.MsgKey !== undefined && body.MsgKey !== '' && !key) throw new ImError('MSG_BAD_MSGKEY');
+  const before = uint(body.LastMsgSeq) || key?.seq || undefined;
+  const max = uint(body.MaxCnt) ?? 15;
+  const { messages, complete } = await core.messaging.history(ctx.app, ctx.account.userId, peer, before, max);
+  const oldest = messages[0];
+  return {
+    Complete: complete ? 1 : 0,
+    MaxCnt: messages.length,
+    MsgCnt: messages.length,
+    LastMsgTime: oldest?.time ?? 0,
+    MsgKey: oldest ? toC2cMsg(oldest).MsgKey : '',
+    LastMsgSeq: oldest?.seq ?? 0,
+    MsgList: messages.map((m) => toC2cMsg(m)),
+  };
+};
+
+const msgreaded: CommandHandler = async (core, ctx, body) => {
+  const wrapper = (body.C2CMsgReaded ?? body) as Body;
+  const items = wrapper.C2CMsgReadedItem;
+  if (!Array.isArray(items)) throw new ImError('REQ_INVALID_PARAM', 'C2CMsgReaded.C2CMsgReadedItem must be an array');
+  for (const item of items as Body[]) {
+    const peer = item.To_Account ?? item.Peer_Account;
+    await core.messaging.markRead(ctx.app, ctx.account.userId, peer, uint(item.LastedMsgSeq) || undefined, ctx.instId);
+  }
+  return {};
+};
+
+const getPeerReadTime: CommandHandler = async (core, ctx, body) => {
+  const peers = stringList(body.To_Account ?? body.Peer_Account ?? [], 'To_Account', 100);
+  const items = [];
+  for (const peer of peers) {
+    const c = await core.messaging.conversation(ctx.app, ctx.account.userId, peer);
+    items.push({ To_Account: peer, LastReadTime: c?.peerReadTime ?? 0, PeerReadTime: c?.peerReadTime ?? 0, PeerReadSeq: c?.peerReadSeq ?? 0 });
+  }
+  return { PeerReadTimeItem: items };
+};
+
+const msgwithdraw: CommandHandler = async (core, ctx, body) => {
+  checkSelf(ctx, 'From_Account', body.From_Account);
+  const peer = body.To_Account ?? body.Peer_Account;
+  const key = parseMsgKey(body.MsgKey);
+  const seq = uint(body.MsgSeq) ?? key?.seq;
+  if (seq === undefined) throw new ImError('MSG_BAD_MSGKEY', 'MsgKey or MsgSeq is required');
+  const random = uint(body.MsgRandom) ?? key?.random;
+  await core.messaging.recall(ctx.app, ctx.account.userId, peer, seq, random, { originInstId: ctx.instId });
+  return {};
+};
+
+const pageGet: CommandHandler = async (core, ctx, body) => {
+  const start = uint(body.StartIndex) ?? 0;
+  const count = Math.min(uint(body.Count) ?? 100, 100) || 100;
+  const { conversations, complete } = await core.messaging.conversations(ctx.app, ctx.account.userId, start, count);
+  return {
+    CompleteFlag: complete ? 1 : 0,
+    TimeStamp: Math.floor(Date.now() / 1000),
+    StartIndex: start + conversations.length,
+    TopTimeStamp: 0,
+    TopStartIndex: 0,
+    SessionItem: conversations.map(toSessionItem),
+  };
+};
+
+const recentContactDelete: CommandHandler = async (core, ctx, body) => {
+  checkSelf(ctx, 'From_Account', body.From_Account);
+  await core.messaging.deleteConversation(ctx.app, ctx.account.userId, body.To_Account ?? body.Peer_Account, ctx.instId);
+  return {};
+};
+
+const portraitGet: CommandHandler = async (core, ctx, body) => {
+  const wanted =
+    body.UserItem !== undefined
+      ? (body.UserItem as Body[]).map((u) => u?.To_Account)
+      : body.To_Account !== undefined
+        ? body.To_Account
+        : [ctx.account.userId];
+  const ids = stringList(wanted, 'To_Account', 100);
+  const items = [];
+  const fail: string[] = [];
+  for (const id of ids) {
+    const acc = await core.store.getAccount(ctx.app.sdkAppId, id);
+    if (!acc) {
+      fail.push(id);
+      continue;
+    }
+    items.push({ To_Account: id, ProfileItem: profileItems(acc), ResultCode: 0, ResultInfo: '', StandardSequence: 0, CustomSequence: 0 });
+  }
+  return { UserProfileItem: items, Fail_Account: fail, Invalid_Account: [] };
+};
+
+const portraitSet: CommandHandler = async (core, ctx, body) => {
+  checkSelf(ctx, 'From_Account', body.From_Account);
+  const acc = await core.store.getAccount(ctx.app.sdkAppId, ctx.account.userId);
+  if (!acc) throw new ImError('ACCOUNT_NOT_FOUND');
+  await core.store.updateAccount(applyProfileItems(acc, body.ProfileItem));
+  return {};
+};
+
+const typing: CommandHandler = async (core, ctx, body) => {
+  await core.messaging.typing(ctx.app, ctx.account.userId, body.To_Account);
+  return {};
+};
+
+/** The push acknowledgement Tencent's SDK sends for NeedAck pushes; delivery state lives in the stream. */
+const pushAck: CommandHandler = async () => ({});
+
+/**
+ * Commands Tencent's SDKs send while logging in that cover features Parley does not have
+ * (groups, friends, paid-feature bits, telemetry). Each answer is an empty, well-formed
+ * result; docs/protocol.md lists them as "answered empty".
+ */
+export const ANSWERED_EMPTY: Record<string, Body> = {
+  'sns.black_list_get': { BlackListItem: [], StartIndex: 0, CurruentSequence: 0 },
+  'sns.friend_get_all': { UserDataItem: [], FriendNum: 0, StartIndex: 0, CompleteFlag: 1, CurrentStandardSequence: 0, CurrentCustomSequence: 0 },
+  'sns.friend_get': { UserDataItem: [], FriendNum: 0, StartIndex: 0, CompleteFlag: 1 },
+  'openim.authkey': { AuthKey: '', ExpireTime: 0, IpList: [] },
+  'im_sdk_config_mgr.fetch_config': {},
+  'im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2': {},
+  'recentcontact.get_contact_group': {},
+  'openim.get_c2c_peer_mute_notifications': { UserIdList: [] },
+  'group_open_http_svc.get_joined_group_list': { GroupIdList: [], TotalCount: 0 },
+  'million_group_open_http_svc.get_joined_group_list': { GroupIdList: [], TotalCount: 0 },
+  'group_open_http_svc.get_pendency': { PendencyList: [], NextStartTime: 0, UnReadCount: 0, TotalNum: 0 },
+  'imopenstat.tim_web_report_v2': {},
+  'imopenstat.tim_web_report': {},
+  'imopenstat.web_report': {},
+};
+
+/** Every command a logged-in client may send, by Tencent's `<service>.<command>` name. */
+export const CLIENT_COMMANDS: Record<string, CommandHandler> = {
+  'openim.sendmsg': sendmsg,
+  'openim.getmsg': getmsg,
+  'openim.getroammsg': getroammsg,
+  'openim.msgreaded': msgreaded,
+  'openim.get_peer_read_time': getPeerReadTime,
+  'openim.msgwithdraw': msgwithdraw,
+  'openim.ws_msg_push_ack': pushAck,
+  'openim.typing': typing,
+  'recentcontact.page_get': pageGet,
+  'recentcontact.delete': recentContactDelete,
+  'profile.portrait_get_all': portraitGet,
+  'profile.portrait_get': portraitGet,
+  'profile.portrait_set': portraitSet,
+};
+
+/** Find the handler for a command name; undefined when unknown. */
+export function findCommand(servcmd: string): CommandHandler | undefined {
+  const h = CLIENT_COMMANDS[servcmd];
+  if (h) return h;
+  const empty = ANSWERED_EMPTY[servcmd];
+  if (empty) return async () => ({ ...empty });
+  return undefined;
+}
+
+export { eventsToPushBody };

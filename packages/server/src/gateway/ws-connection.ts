@@ -1,0 +1,202 @@
+/**
+ * One client WebSocket speaking Tencent's JSON protocol: login, heartbeats, command
+ * dispatch and pushes. It holds no IM rules; those are in messaging/ behind the Core.
+ */
+import { randomInt } from 'node:crypto';
+import type WebSocket from 'ws';
+import { CloseCode, Cmd, ImError, KickType, PushCmd, type FrameHead } from '@parley/protocol';
+import type { BusMessage } from '../bus/bus.ts';
+import type { Core } from '../core.ts';
+import type { Identity } from '../session/auth.ts';
+import { parseSdkAppId } from '../session/auth.ts';
+import { platformClass } from '../session/platform.ts';
+import type { LiveSession, RenderCache } from '../session/registry.ts';
+import { findCommand, type ClientContext } from './commands.ts';
+import { decodeFrame, encodeError, encodePush, encodeReply, isProblem } from './frame-codec.ts';
+import { eventsToPushBody } from './tencent-shapes.ts';
+
+/** Malformed frames tolerated before the connection is closed as a protocol violation. */
+const MAX_VIOLATIONS = 20;
+
+export interface ConnectionQuery {
+  sdkAppId: string | null;
+  platform: string | null;
+  /** `/binfo` clients decode replies from binary frames only. */
+  binary: boolean;
+}
+
+export class WsConnection implements LiveSession {
+  lastSeen = Date.now();
+  private identity: Identity | undefined;
+  private ctx: ClientContext | undefined;
+  private violations = 0;
+  private closed = false;
+  private binary: boolean;
+  instId = '';
+  loginAt = 0;
+  platform: number | undefined;
+  platformClass = 'web';
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly core: Core,
+    private readonly query: ConnectionQuery,
+    private readonly onClosed: (c: WsConnection) => void,
+  ) {
+    this.binary = query.binary;
+    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    socket.on('close', () => this.handleClose());
+    socket.on('error', (err) => core.log.debug('socket error', { err }));
+  }
+
+  get sdkAppId(): number {
+    return this.identity?.app.sdkAppId ?? 0;
+  }
+
+  get userId(): string {
+    return this.identity?.account.userId ?? '';
+  }
+
+  get loggedIn(): boolean {
+    return this.ctx !== undefined;
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.lastSeen = Date.now();
+    this.binary = isBinary;
+    const frame = decodeFrame(data.toString('utf8'), this.core.config.maxFrameBytes, data.length);
+    if (isProblem(frame)) {
+      this.send(encodeError(frame.head, frame.error));
+      if (++this.violations > MAX_VIOLATIONS) this.close(CloseCode.PolicyViolation, 'too many malformed frames');
+      return;
+    }
+    void this.dispatch(frame.head, frame.body);
+  }
+
+  private async dispatch(head: FrameHead, body: Record<string, unknown>): Promise<void> {
+    try {
+      const cmd = head.servcmd;
+      if (cmd === Cmd.Heartbeat) return this.reply(head, {});
+      if (cmd === Cmd.WsLogin) return this.reply(head, await this.login(head, body));
+      const ctx = this.ctx;
+      if (!ctx) throw new ImError('AUTH_NOT_LOGGED_IN', `${cmd} needs a login first`);
+      if (Math.floor(Date.now() / 1000) > this.identity!.expireAt) {
+        this.send(encodeError(head, new ImError('AUTH_USERSIG_EXPIRED')));
+        this.endSession(KickType.UserSigExpired, CloseCode.SessionExpired, 'UserSig expired');
+        return;
+      }
+      if (cmd === Cmd.WsHello) return this.reply(head, {});
+      if (cmd === Cmd.WsLogout) {
+        this.logout();
+        return this.reply(head, {});
+      }
+      const handler = findCommand(cmd);
+      if (!handler) throw new ImError('REQ_UNKNOWN_COMMAND', `unknown command ${cmd.slice(0, 128)}`);
+      this.reply(head, await handler(this.core, ctx, body));
+    } catch (err) {
+      this.replyError(head, err);
+    }
+  }
+
+  private async login(head: FrameHead, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const sdkAppId = parseSdkAppId(head.sdkappid ?? this.query.sdkAppId);
+    const identity = await this.core.auth.login(sdkAppId, head.identifier, head.usersig);
+    if (this.ctx) this.logout();
+    if (this.closed) throw new ImError('SERVER_SHUTTING_DOWN', 'connection closed during login');
+    const platform = Number(head.platform ?? this.query.platform);
+    this.platform = Number.isInteger(platform) ? platform : undefined;
+    this.platformClass = platformClass(this.platform);
+    this.identity = identity;
+    this.instId = String(randomInt(1, 2 ** 47));
+    this.loginAt = Date.now();
+    this.ctx = { app: identity.app, account: identity.account, instId: this.instId, platform: this.platform };
+    await this.core.registry.attach(this, identity.app);
+    void body;
+    return {
+      TinyId: String(identity.account.tinyId),
+      A2Key: this.core.auth.issueA2(identity),
+      InstId: this.instId,
+      TimeStamp: Math.floor(Date.now() / 1000),
+      HelloInterval: this.core.config.heartbeatSeconds,
+      // Parley extension: when the session ends with the UserSig, so clients can renew in time.
+      ExpireTime: identity.expireAt,
+    };
+  }
+
+  private logout(): void {
+    if (!this.ctx) return;
+    this.core.registry.detach(this);
+    this.ctx = undefined;
+    this.identity = undefined;
+  }
+
+  /** LiveSession: push committed events or an ephemeral notice. */
+  deliver(message: BusMessage, cache: RenderCache): void {
+    if (!this.ctx) return;
+    let frame: string | undefined;
+    if (message.type === 'events') {
+      frame = cache.get('events');
+      if (frame === undefined) {
+        frame = encodePush(PushCmd.MsgPush, eventsToPushBody(this.userId, message.events));
+        cache.set('events', frame);
+      }
+    } else if (message.type === 'ephemeral') {
+      frame = encodePush(message.servcmd, message.body);
+    }
+    if (frame) this.send(frame);
+  }
+
+  /** LiveSession: tell the client why, then end the session. */
+  kick(kickType: number): void {
+    const code = kickType === KickType.UserSigExpired ? CloseCode.SessionExpired : CloseCode.Kicked;
+    this.endSession(kickType, code, 'kicked');
+  }
+
+  private endSession(kickType: number, closeCode: number, reason: string): void {
+    if (!this.ctx) return;
+    this.send(
+      encodePush(PushCmd.ForceOffline, {
+        EventArray: [{ Event: 10, C2cNotifyMsgArray: [{ SubMsgType: 0x96, KickoutMsgNotify: { KickType: kickType, NewInstInfo: {} } }] }],
+      }),
+    );
+    this.logout();
+    this.close(closeCode, reason);
+  }
+
+  private reply(head: FrameHead, fields: Record<string, unknown>): void {
+    this.send(encodeReply(head, fields));
+  }
+
+  private replyError(head: FrameHead, err: unknown): void {
+    if (err instanceof ImError) {
+      this.send(encodeError(head, err));
+      return;
+    }
+    const requestId = randomInt(1, 2 ** 47).toString(36);
+    this.core.log.error('command failed', { servcmd: head.servcmd, requestId, err });
+    this.send(encodeError(head, new ImError('INTERNAL', `internal error (request ${requestId})`)));
+  }
+
+  private send(frame: string): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(this.binary ? Buffer.from(frame) : frame);
+  }
+
+  /** Close the socket with a code and reason; the session ends with it. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.logout();
+    // Let queued frames (a kick notice) flush before the close frame.
+    this.socket.close(code, reason);
+    this.handleClose();
+  }
+
+  private handleClose(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.logout();
+    this.onClosed(this);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Group commit: sends that arrive in the same turn of the event loop are committed in one
+ * store transaction. There is no timer wait: the first send of a turn schedules a flush
+ * with setImmediate, and sends arriving while a flush is in flight form the next batch.
+ * Each caller's promise resolves only after its batch committed.
+ */
+import type { NewMessage, SendOutcome, Store } from '../store/store.ts';
+
+interface Pending {
+  message: NewMessage;
+  resolve: (o: SendOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private flushing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxBatch = 500,
+  ) {}
+
+  send(message: NewMessage): Promise<SendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const outcomes = await this.store.sendMessages(batch.map((p) => p.message));
+        batch.forEach((p, i) => p.resolve(outcomes[i]!));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+}

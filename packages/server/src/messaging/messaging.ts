@@ -1,0 +1,234 @@
+/**
+ * The C2C rules, protocol-agnostic: every door (WebSocket, HTTP long-poll, REST admin) calls
+ * these methods and translates the results into its own wire shapes.
+ *
+ * Durability and order: a send resolves only after its batch committed; only then are its
+ * events published on the Bus, per user in cursor order. A client that misses a publish
+ * finds the event again through `sync`, because every event is in the user's stream.
+ */
+import { ImError } from '@parley/protocol';
+import type { Bus } from '../bus/bus.ts';
+import { userTopic } from '../bus/bus.ts';
+import type { ServerConfig } from '../config.ts';
+import type {
+  AppRecord,
+  CommittedEvent,
+  ConversationRecord,
+  Store,
+  StoredMessage,
+  UserEvent,
+} from '../store/store.ts';
+import { GroupCommit } from './group-commit.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { contentBytes, normaliseMsgBody } from './validate.ts';
+import { decodeSyncCookie, encodeSyncCookie } from './sync-cookie.ts';
+import { checkUserId } from '../session/auth.ts';
+
+export interface SendInput {
+  to: unknown;
+  random: unknown;
+  /** Client idempotency key; derived from the client's MsgSeq+MsgRandom when absent. */
+  clientMsgId: string;
+  body: unknown;
+  cloudCustomData?: unknown;
+  fromNick?: string;
+  /** Record the message in the sender's stream too (default true). */
+  syncToSender?: boolean;
+  noUnread?: boolean;
+}
+
+export interface SendOptions {
+  /** The instance that sent it: it gets the ack, not a push of its own message. */
+  originInstId?: string;
+  /** Client sends are rate-limited per user; the admin API has its own limit. */
+  rateLimit: boolean;
+}
+
+export interface SendResult {
+  message: StoredMessage;
+  duplicate: boolean;
+  /** The sender's stream cursor of this message, when it was recorded there. */
+  senderCursor: number | undefined;
+}
+
+/** Hook run before a send is committed (webhooks): may reject or rewrite the message. */
+export type BeforeSendHook = (app: AppRecord, draft: { from: string; to: string; random: number; time: number; body: import('@parley/protocol').MsgElem[]; cloudCustomData: string }) =>
+  Promise<{ body?: import('@parley/protocol').MsgElem[]; cloudCustomData?: string } | void>;
+
+/** Hook run after commit (webhooks, metrics). Must not throw. */
+export type AfterCommitHook = (app: AppRecord, kind: 'send' | 'recall' | 'read', message: StoredMessage | undefined, events: CommittedEvent[]) => void;
+
+export interface SyncPage {
+  events: UserEvent[];
+  cookie: string;
+  /** True when the client is up to date (Tencent's SyncFlag 2). */
+  complete: boolean;
+}
+
+const SYNC_PAGE = 100;
+const MAX_RANDOM = 0xffffffff;
+
+export class Messaging {
+  private readonly commit: GroupCommit;
+  private readonly sendLimiter: RateLimiter;
+  beforeSend: BeforeSendHook | undefined;
+  readonly afterCommit: AfterCommitHook[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly config: ServerConfig,
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    this.commit = new GroupCommit(store);
+    this.sendLimiter = new RateLimiter(config.sendRatePerSecond, config.sendBurst);
+  }
+
+  /** Send a C2C message from `from`; resolves after commit. */
+  async send(app: AppRecord, from: string, input: SendInput, opts: SendOptions): Promise<SendResult> {
+    if (input.to === undefined || input.to === null || input.to === '') throw new ImError('MSG_TO_ACCOUNT_MISSING');
+    if (typeof input.to !== 'string') throw new ImError('REQ_INVALID_PARAM', 'To_Account must be a string');
+    checkUserId(input.to);
+    if (input.to === from) throw new ImError('REQ_INVALID_PARAM', 'To_Account must differ from the sender');
+    const random = input.random === undefined ? Math.floor(Math.random() * MAX_RANDOM) : input.random;
+    if (!Number.isInteger(random) || (random as number) < 0 || (random as number) > MAX_RANDOM) {
+      throw new ImError('REQ_INVALID_PARAM', 'MsgRandom must be an unsigned 32-bit integer');
+    }
+    if (input.cloudCustomData !== undefined && typeof input.cloudCustomData !== 'string') {
+      throw new ImError('REQ_INVALID_PARAM', 'CloudCustomData must be a string');
+    }
+    let body = normaliseMsgBody(input.body);
+    let cloudCustomData = (input.cloudCustomData as string | undefined) ?? '';
+    if (contentBytes(body, cloudCustomData) > this.config.maxMessageBytes) {
+      throw new ImError('MSG_TOO_LARGE', `message content exceeds ${this.config.maxMessageBytes} bytes`);
+    }
+    if (opts.rateLimit) {
+      const wait = this.sendLimiter.take(`${app.sdkAppId}:${from}`);
+      if (wait > 0) throw new ImError('REQ_RATE_LIMITED', `send rate exceeded; retry after ${wait} ms`, { retryAfterMs: wait });
+    }
+    const time = this.now();
+    if (this.beforeSend) {
+      const change = await this.beforeSend(app, { from, to: input.to, random: random as number, time, body, cloudCustomData });
+      if (change?.body) body = normaliseMsgBody(change.body);
+      if (change?.cloudCustomData !== undefined) cloudCustomData = change.cloudCustomData;
+    }
+    const syncToSender = input.syncToSender ?? true;
+    const outcome = await this.commit.send({
+      sdkAppId: app.sdkAppId,
+      from,
+      to: input.to,
+      random: random as number,
+      clientMsgId: input.clientMsgId,
+      time,
+      body,
+      cloudCustomData,
+      fromNick: input.fromNick ?? '',
+      syncToSender,
+      autoCreateRecipient: app.options.autoCreateAccounts,
+      noUnread: input.noUnread,
+    });
+    if (!outcome.ok) throw new ImError(outcome.code, `To_Account "${input.to}" does not exist`);
+    await this.publish(app.sdkAppId, outcome.events, from, opts.originInstId);
+    if (!outcome.duplicate) for (const h of this.afterCommit) h(app, 'send', outcome.message, outcome.events);
+    const own = outcome.events.find((e) => e.userId === from);
+    return { message: outcome.message, duplicate: outcome.duplicate, senderCursor: own?.event.cursor };
+  }
+
+  /** One page of the user's stream after the cookie ('' = the unread backlog, then live). */
+  async sync(app: AppRecord, user: string, cookie: unknown): Promise<SyncPage> {
+    const pos = decodeSyncCookie(cookie);
+    if (pos.mode === 'start') {
+      const head = await this.store.headCursor(app.sdkAppId, user);
+      return this.backlogPage(app, user, 0, head);
+    }
+    if (pos.mode === 'backlog') return this.backlogPage(app, user, pos.after, pos.head);
+    const events = await this.store.readEvents(app.sdkAppId, user, pos.after, SYNC_PAGE);
+    const last = events.at(-1)?.cursor ?? pos.after;
+    return { events, cookie: encodeSyncCookie({ mode: 'stream', after: last }), complete: events.length < SYNC_PAGE };
+  }
+
+  private async backlogPage(app: AppRecord, user: string, after: number, head: number): Promise<SyncPage> {
+    const page = await this.store.readUnreadBacklog(app.sdkAppId, user, after, SYNC_PAGE);
+    const within = page.filter((e) => e.cursor <= head);
+    const done = within.length < SYNC_PAGE;
+    const cookie = done
+      ? encodeSyncCookie({ mode: 'stream', after: head })
+      : encodeSyncCookie({ mode: 'backlog', after: within.at(-1)!.cursor, head });
+    return { events: within, cookie, complete: done };
+  }
+
+  /** The user's newest stream cursor. */
+  headCursor(app: AppRecord, user: string): Promise<number> {
+    return this.store.headCursor(app.sdkAppId, user);
+  }
+
+  /** Page backwards through a conversation: up to `limit` (≤ 100) messages before `beforeSeq`, oldest first. */
+  async history(app: AppRecord, user: string, peer: unknown, beforeSeq: number | undefined, limit: number): Promise<{ messages: StoredMessage[]; complete: boolean }> {
+    checkUserId(peer);
+    const n = Math.max(1, Math.min(100, Math.floor(limit) || 15));
+    const rows = await this.store.getHistory(app.sdkAppId, user, peer, beforeSeq, n + 1);
+    const complete = rows.length <= n;
+    return { messages: rows.slice(0, n).reverse(), complete };
+  }
+
+  async conversations(app: AppRecord, user: string, offset: number, limit: number): Promise<{ conversations: ConversationRecord[]; complete: boolean }> {
+    const n = Math.max(1, Math.min(100, limit));
+    const rows = await this.store.listConversations(app.sdkAppId, user, { offset: Math.max(0, offset), limit: n + 1 });
+    return { conversations: rows.slice(0, n), complete: rows.length <= n };
+  }
+
+  conversation(app: AppRecord, user: string, peer: string): Promise<ConversationRecord | undefined> {
+    return this.store.getConversation(app.sdkAppId, user, peer);
+  }
+
+  /** Mark the conversation with `peer` read up to `upToSeq` (default: all). */
+  async markRead(app: AppRecord, user: string, peer: unknown, upToSeq: number | undefined, originInstId?: string) {
+    checkUserId(peer);
+    const r = await this.store.markRead(app.sdkAppId, user, peer, upToSeq);
+    await this.publish(app.sdkAppId, r.events, user, originInstId);
+    if (r.events.length) for (const h of this.afterCommit) h(app, 'read', undefined, r.events);
+    return r;
+  }
+
+  /** Recall a message of the pair (user, peer) by sequence; admins skip the sender and window checks. */
+  async recall(app: AppRecord, user: string, peer: unknown, seq: number, random: number | undefined, opts: { originInstId?: string; asAdmin?: boolean } = {}) {
+    checkUserId(peer);
+    const r = await this.store.recall({
+      sdkAppId: app.sdkAppId,
+      by: user,
+      peer,
+      seq,
+      random,
+      now: this.now(),
+      windowSeconds: this.config.recallWindowSeconds,
+      asAdmin: opts.asAdmin ?? false,
+    });
+    if (!r.ok) throw new ImError(r.code);
+    await this.publish(app.sdkAppId, r.events, user, opts.originInstId);
+    for (const h of this.afterCommit) h(app, 'recall', r.message, r.events);
+    return r.message;
+  }
+
+  async deleteConversation(app: AppRecord, user: string, peer: unknown, originInstId?: string): Promise<void> {
+    checkUserId(peer);
+    const events = await this.store.deleteConversation(app.sdkAppId, user, peer);
+    await this.publish(app.sdkAppId, events, user, originInstId);
+  }
+
+  /** Ephemeral typing notice to `to`; never stored, dropped when `to` is offline. */
+  async typing(app: AppRecord, from: string, to: unknown): Promise<void> {
+    checkUserId(to);
+    await this.bus.publish(userTopic(app.sdkAppId, to), { type: 'ephemeral', servcmd: 'im_open_push.typing', body: { From_Account: from, To_Account: to } });
+  }
+
+  /** Hand committed events to the Bus, grouped per user, in cursor order. */
+  private async publish(sdkAppId: number, events: CommittedEvent[], actor: string, originInstId: string | undefined): Promise<void> {
+    for (const e of events) {
+      await this.bus.publish(userTopic(sdkAppId, e.userId), {
+        type: 'events',
+        events: [e.event],
+        originInstId: e.userId === actor ? originInstId : undefined,
+      });
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The live sessions of this node, whatever their transport, and the decisions that need
+ * every node's view: delivery of committed events and the multi-instance (kick) policy.
+ * Both go through the Bus keyed by user, so a second node delivers to its own connections
+ * and kicks its own older instances.
+ */
+import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.ts';
+import { userTopic } from '../bus/bus.ts';
+import type { AppRecord } from '../store/store.ts';
+import type { Logger } from '../log.ts';
+
+/** Per-delivery memo, so one push is serialised once and written to all of a user's connections. */
+export type RenderCache = Map<string, string>;
+
+/** A logged-in session as the registry sees it; transports implement it. */
+export interface LiveSession {
+  readonly sdkAppId: number;
+  readonly userId: string;
+  /** Unique per login instance (Tencent's InstId). */
+  readonly instId: string;
+  readonly platformClass: string;
+  readonly platform: number | undefined;
+  /** Milliseconds since epoch of the login; older instances are kicked first. */
+  readonly loginAt: number;
+  /** Push a bus message (events, ephemeral notices) to the client. */
+  deliver(message: BusMessage, cache: RenderCache): void;
+  /** Tell the client it was kicked and end the session. */
+  kick(kickType: number): void;
+}
+
+interface UserEntry {
+  sessions: LiveSession[];
+  unsubscribe: Promise<Unsubscribe>;
+}
+
+export class SessionRegistry {
+  private readonly users = new Map<string, UserEntry>();
+  private count = 0;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly log: Logger,
+  ) {}
+
+  /** Number of live sessions on this node. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Live sessions of one user on this node. */
+  sessionsOf(sdkAppId: number, userId: string): readonly LiveSession[] {
+    return this.users.get(userTopic(sdkAppId, userId))?.sessions ?? [];
+  }
+
+  /** All live sessions on this node (for the console and shutdown). */
+  *all(): Iterable<LiveSession> {
+    for (const e of this.users.values()) yield* e.sessions;
+  }
+
+  /**
+   * Register a freshly logged-in session: subscribe to its user's topic first (so nothing
+   * published from now on is missed), then announce the login so every node applies the
+   * instance limit of the app to its older sessions.
+   */
+  async attach(session: LiveSession, app: AppRecord): Promise<void> {
+    const topic = userTopic(session.sdkAppId, session.userId);
+    let entry = this.users.get(topic);
+    if (!entry) {
+      const sessions: LiveSession[] = [];
+      entry = { sessions, unsubscribe: this.bus.subscribe(topic, (m) => this.onBusMessage(sessions, m)) };
+      this.users.set(topic, entry);
+    }
+    entry.sessions.push(session);
+    this.count++;
+    await entry.unsubscribe;
+    const limit = session.platformClass === 'web' ? app.options.webInstances : app.options.otherInstances;
+    await this.bus.publish(topic, { type: 'login', instId: session.instId, platformClass: session.platformClass, at: session.loginAt, limit });
+  }
+
+  /** Forget a session (logout, close, kick). Idempotent. */
+  detach(session: LiveSession): void {
+    const topic = userTopic(session.sdkAppId, session.userId);
+    const entry = this.users.get(topic);
+    if (!entry) return;
+    const i = entry.sessions.indexOf(session);
+    if (i < 0) return;
+    entry.sessions.splice(i, 1);
+    this.count--;
+    if (entry.sessions.length === 0) {
+      this.users.delete(topic);
+      entry.unsubscribe.then((u) => u()).catch((err: unknown) => this.log.warn('bus unsubscribe failed', { err }));
+    }
+  }
+
+  private onBusMessage(sessions: LiveSession[], m: BusMessage): void {
+    switch (m.type) {
+      case 'login':
+        return this.applyInstanceLimit(sessions, m);
+      case 'kick': {
+        for (const s of [...sessions]) if (!m.instIds || m.instIds.includes(s.instId)) s.kick(m.kickType);
+        return;
+      }
+      case 'events':
+      case 'ephemeral': {
+        const cache: RenderCache = new Map();
+        for (const s of [...sessions]) {
+          if (m.type === 'events' && m.originInstId === s.instId) continue;
+          s.deliver(m, cache);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Keep the newest `limit` instances of the class (counting the new one), kick the rest. */
+  private applyInstanceLimit(sessions: LiveSession[], m: Extract<BusMessage, { type: 'login' }>): void {
+    const others = sessions
+      .filter((s) => s.platformClass === m.platformClass && s.instId !== m.instId && s.loginAt <= m.at)
+      .sort((a, b) => b.loginAt - a.loginAt);
+    // KickType 1 ("multipleAccount"): another instance of the same platform class took the slot.
+    for (const s of others.slice(Math.max(0, m.limit - 1))) s.kick(1);
+  }
+}
