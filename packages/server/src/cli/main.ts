@@ -1,0 +1,53 @@
+/**
+ * The `parley` CLI: one file per command under commands/. Exit codes: 0 success, 1 a
+ * negative answer (e.g. a UserSig that does not verify), 2 wrong or missing arguments.
+ */
+import { appCommand } from './commands/app.ts';
+import { serveCommand } from './commands/serve.ts';
+import { usersigCommand } from './commands/usersig.ts';
+import { HELP, UsageError } from './usage.ts';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+const defaultIo: CliIo = {
+  out: (l) => process.stdout.write(l + '\n'),
+  err: (l) => process.stderr.write(l + '\n'),
+  env: process.env,
+};
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(HELP.main);
+        return command === undefined ? 2 : 0;
+      case 'serve':
+        return await serveCommand(rest, io);
+      case 'app':
+        return await appCommand(rest, io);
+      case 'usersig':
+        return await usersigCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`parley: ${err.message}`);
+      io.err('Run "parley --help" for usage.');
+      return 2;
+    }
+    if (err instanceof RangeError) {
+      io.err(`parley: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
