@@ -10,6 +10,7 @@ import { genUserSig } from '@parley/usersig';
 import { createApp } from '../../src/apps.ts';
 import type { ServerConfig } from '../../src/config.ts';
 import { createServer, type ParleyServer } from '../../src/server.ts';
+import { installHttpDoors } from '../../src/doors.ts';
 import type { AppOptions, AppRecord } from '../../src/store/store.ts';
 
 export interface TestServerOptions {
@@ -50,6 +51,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   let server = createServer({ config: config(0) });
   const apps = await server.core.store.listApps();
   const app = apps.find((a) => a.name === 'test') ?? (await createApp(server.core.store, { name: 'test', options: opts.appOptions }));
+  installHttpDoors(server, { devApp: app });
   const port = await server.listen();
   const t: TestServer = {
     server,
@@ -64,6 +66,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     async restart() {
       await server.close();
       server = createServer({ config: config(port) });
+      installHttpDoors(server, { devApp: app });
       t.server = server;
       await server.listen();
     },
