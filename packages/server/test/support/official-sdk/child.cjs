@@ -13,7 +13,7 @@
  *                    {type:'started', sdk, version}      once the SDK is loaded
  *
  * Configuration comes as JSON in argv[2]:
- *   {sdk:'tim-js-sdk'|'@tencentcloud/chat', sdkAppId:number, wsUrl:string, logLevel?:number}
+ *   {sdk:'tim-js-sdk'|'@tencentcloud/chat', sdkAppId:number, wsUrl:string, logLevel?:number, trace?:boolean}
  *
  * Only public SDK APIs are used. The SDK code itself is loaded from
  * node_modules, never copied.
@@ -33,7 +33,66 @@ globalThis.navigator = {
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
   language: 'en-US',
 };
-globalThis.WebSocket = require('ws');
+const WS = require('ws');
+/**
+ * `ws` with browser semantics for handler exceptions: in a browser an error
+ * thrown by `onmessage` is reported and the socket stays open, whereas in `ws`
+ * it escapes into the frame parser and can break the connection. Handlers
+ * are wrapped so a bad server frame is reported (CHILD_UNCAUGHT_EXCEPTION)
+ * without side effects on the socket. With config.trace, every frame is also
+ * reported as a WIRE event {dir:'out'|'in', frame}.
+ */
+class BrowserLikeWebSocket extends WS {
+  constructor(...args) {
+    super(...args);
+    this._handlers = {};
+    if (config.trace) this.addEventListener('message', (e) => traceFrame('in', e.data));
+  }
+  send(data, ...rest) {
+    if (config.trace) traceFrame('out', data);
+    return super.send(data, ...rest);
+  }
+}
+for (const type of ['open', 'message', 'close', 'error']) {
+  const prop = `on${type}`;
+  const base = Object.getOwnPropertyDescriptor(WS.prototype, prop);
+  Object.defineProperty(BrowserLikeWebSocket.prototype, prop, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      return this._handlers[prop] ?? null;
+    },
+    set(fn) {
+      this._handlers[prop] = fn;
+      const wrapped =
+        typeof fn === 'function'
+          ? function (event) {
+              try {
+                return fn.call(this, event);
+              } catch (err) {
+                reportException(err);
+              }
+            }
+          : fn;
+      base.set.call(this, wrapped);
+    },
+  });
+}
+function traceFrame(dir, data) {
+  let text;
+  if (typeof data === 'string') text = data;
+  else if (data instanceof ArrayBuffer) text = Buffer.from(data).toString('utf8');
+  else if (ArrayBuffer.isView(data)) text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  else text = String(data);
+  let frame;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    frame = text;
+  }
+  send({ type: 'event', name: 'WIRE', data: { dir, frame }, at: Date.now() });
+}
+globalThis.WebSocket = BrowserLikeWebSocket;
 globalThis.addEventListener = noop;
 globalThis.removeEventListener = noop;
 globalThis.document = { characterSet: 'UTF-8', charset: 'UTF-8', addEventListener: noop, removeEventListener: noop };
@@ -289,8 +348,28 @@ process.on('message', (req) => {
 });
 
 process.on('disconnect', () => process.exit(0));
+// In a browser an exception thrown inside a socket callback is logged and the
+// page keeps running; do the same so one bad server frame does not kill the
+// user, and report it so the test can see it.
+function shortStack(err) {
+  const stack = err && typeof err.stack === 'string' ? err.stack : '';
+  return stack
+    .split('\n')
+    .slice(0, 6)
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+    .join('\n');
+}
 process.on('unhandledRejection', (err) => {
   send({ type: 'event', name: 'CHILD_UNHANDLED_REJECTION', data: errorOf(err), at: Date.now() });
 });
+function reportException(err) {
+  send({
+    type: 'event',
+    name: 'CHILD_UNCAUGHT_EXCEPTION',
+    data: { ...errorOf(err), stack: shortStack(err) },
+    at: Date.now(),
+  });
+}
+process.on('uncaughtException', reportException);
 
 send({ type: 'started', sdk: SDK, version: TIM.VERSION });

@@ -26,6 +26,8 @@ export interface SpawnTimUserOptions {
   userSig: string;
   /** SDK log level 0 (verbose) .. 4 (none). Default 4. */
   logLevel?: number;
+  /** Report every WebSocket frame as a `WIRE` event (for diagnosing shape mismatches). Default false. */
+  trace?: boolean;
   /** Default timeout for commands and `waitFor`, ms. Default 15000. */
   timeoutMs?: number;
 }
@@ -83,7 +85,12 @@ export interface TimEventMap {
   KICKED_OUT: { type: string };
   NET_STATE_CHANGE: { state: 'connected' | 'connecting' | 'disconnected' };
   ERROR: { code: number; message: string };
+  /** An SDK promise rejected with nobody listening (e.g. a login-time command the server refused). */
   CHILD_UNHANDLED_REJECTION: { code: number; message: string };
+  /** The SDK threw inside a callback (usually a server frame of an unexpected shape). The child keeps running, like a browser page. */
+  CHILD_UNCAUGHT_EXCEPTION: { code: number; message: string; stack: string };
+  /** Only with `trace: true`: one WebSocket frame, parsed JSON when possible. */
+  WIRE: { dir: 'in' | 'out'; frame: unknown };
 }
 export type TimEventName = keyof TimEventMap;
 
@@ -179,7 +186,15 @@ export async function spawnTimUser(opts: SpawnTimUserOptions): Promise<TimUser> 
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const child: ChildProcess = fork(
     CHILD,
-    [JSON.stringify({ sdk: opts.sdk, sdkAppId: opts.sdkAppId, wsUrl: opts.wsUrl, logLevel: opts.logLevel ?? 4 })],
+    [
+      JSON.stringify({
+        sdk: opts.sdk,
+        sdkAppId: opts.sdkAppId,
+        wsUrl: opts.wsUrl,
+        logLevel: opts.logLevel ?? 4,
+        trace: opts.trace ?? false,
+      }),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' },
   );
 
@@ -319,11 +334,14 @@ export async function spawnTimUser(opts: SpawnTimUserOptions): Promise<TimUser> 
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          const seen = events.map((e) => e.name).join(', ') || 'none';
+          const seen = events
+            .filter((e) => e.name !== 'WIRE')
+            .map((e) => e.name)
+            .join(', ');
           const what = predicate.toString().length > 200 ? 'a predicate' : predicate.toString();
           reject(
             new Error(
-              `${label}: timed out after ${waitMs} ms waiting for event ${name} matching ${what}; events seen: ${seen}${tail()}`,
+              `${label}: timed out after ${waitMs} ms waiting for event ${name} matching ${what}; events seen: ${seen || 'none'}${tail()}`,
             ),
           );
         }, waitMs);
