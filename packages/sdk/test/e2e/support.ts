@@ -1,0 +1,43 @@
+/** Shared helpers for SDK end-to-end tests against a real Parley server. */
+import { startTestServer } from '../../../server/test/support/test-server.ts';
+import type { TestServer, TestServerOptions } from '../../../server/test/support/test-server.ts';
+import { TIM } from '../../src/node.ts';
+import type { TimClient, TimCreateOptions, TimEvent, TimEventData } from '../../src/node.ts';
+
+export { startTestServer };
+export type { TestServer };
+
+/** Start a server whose app allows several web instances per user (multi-device tests). */
+export function startServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  return startTestServer({ ...opts, appOptions: { webInstances: 5, otherInstances: 5, autoCreateAccounts: true, ...opts.appOptions } });
+}
+
+/** A logged-in TIM instance. */
+export async function loginUser(srv: TestServer, userID: string, extra: Partial<TimCreateOptions> = {}): Promise<TimClient> {
+  const tim = TIM.create({ SDKAppID: srv.sdkAppId, server: srv.url, ...extra });
+  await tim.login({ userID, userSig: srv.sig(userID) });
+  return tim;
+}
+
+/** Collects every payload of one event. */
+export function collect<K extends keyof TimEventData>(tim: TimClient, name: K): TimEventData[K][] {
+  const out: TimEventData[K][] = [];
+  tim.on(name, (e: TimEvent<K>) => out.push(e.data));
+  return out;
+}
+
+/** Poll until `check` returns truthy (or throw after `ms`). */
+export async function waitFor<T>(check: () => T | undefined | false | null, ms = 20_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Text of a message's payload. */
+export function textOf(m: { payload: unknown }): string {
+  return (m.payload as { text?: string }).text ?? '';
+}
