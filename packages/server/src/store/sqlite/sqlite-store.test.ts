@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describeStoreContract } from '../store.contract.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
+let files = 0;
+const tempFile = () => join(dir, `store-${++files}.db`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStoreContract('SqliteStore (file)', () => new SqliteStore({ path: tempFile() }));
+describeStoreContract('SqliteStore (:memory:)', () => new SqliteStore({ path: ':memory:' }));
+
+describe('SqliteStore', () => {
+  const open: SqliteStore[] = [];
+  const openStore = (path: string, synchronous?: 'full' | 'normal') => {
+    const s = new SqliteStore({ path, ...(synchronous && { synchronous }) });
+    open.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+
+  /** Read a pragma from a second connection to the same file, as an operator would. */
+  function pragma(path: string, name: string): unknown {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.pragma(name, { simple: true });
+    } finally {
+      db.close();
+    }
+  }
+
+  it('keeps its data and schema version across close and reopen', async () => {
+    const path = tempFile();
+    const first = openStore(path);
+    await first.createApp({ sdkAppId: 1_400_000_001, secretKey: 'k'.repeat(64), name: 'a', adminIdentifier: 'administrator', createdAt: 1, options: { webInstances: 1, otherInstances: 1, autoCreateAccounts: false } });
+    const alice = await first.ensureAccount(1_400_000_001, 'alice');
+    await first.ensureAccount(1_400_000_001, 'bob');
+    await first.sendMessages([
+      { sdkAppId: 1_400_000_001, from: 'alice', to: 'bob', random: 1, clientMsgId: 'c1', time: 10, body: [], cloudCustomData: '', fromNick: '', syncToSender: true, autoCreateRecipient: false },
+    ]);
+    await first.close();
+
+    // Reopening runs the migrations again; they must find nothing to do.
+    for (let i = 0; i < 2; i++) {
+      const again = openStore(path);
+      expect(pragma(path, 'user_version')).toBe(MIGRATIONS.length);
+      expect((await again.getApp(1_400_000_001))?.name).toBe('a');
+      expect(await again.getAccount(1_400_000_001, 'alice')).toEqual(alice);
+      expect(await again.countMessages()).toBe(1);
+      expect(await again.headCursor(1_400_000_001, 'bob')).toBe(1);
+      await again.close();
+    }
+
+    // Sequences, cursors and tinyIds continue where they stopped.
+    const last = openStore(path);
+    const [outcome] = await last.sendMessages([
+      { sdkAppId: 1_400_000_001, from: 'bob', to: 'alice', random: 2, clientMsgId: 'c2', time: 11, body: [], cloudCustomData: '', fromNick: '', syncToSender: true, autoCreateRecipient: false },
+    ]);
+    expect(outcome).toMatchObject({ ok: true, message: { seq: 2 } });
+    expect(await last.headCursor(1_400_000_001, 'bob')).toBe(2);
+    expect((await last.ensureAccount(1_400_000_001, 'carol')).tinyId).toBeGreaterThan(alice.tinyId);
+  });
+
+  it('puts a file database in WAL mode', () => {
+    const path = tempFile();
+    openStore(path);
+    expect(pragma(path, 'journal_mode')).toBe('wal');
+  });
+
+  it.each([
+    [undefined, 2],
+    ['full', 2],
+    ['normal', 1],
+  ] as const)('applies synchronous=%s (PRAGMA synchronous reads %i)', (mode, expected) => {
+    // `synchronous` belongs to one connection and cannot be read from another, so catch the
+    // store's own connection as it configures itself and ask it.
+    const spy = vi.spyOn(Database.prototype, 'pragma');
+    try {
+      openStore(tempFile(), mode);
+      const connection = spy.mock.contexts[0] as Database.Database;
+      expect(spy.mock.calls.some(([source]) => /^synchronous\s*=/i.test(source))).toBe(true);
+      spy.mockRestore();
+      expect(connection.pragma('synchronous', { simple: true })).toBe(expected);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
