@@ -104,17 +104,24 @@ export const CloseCode = {
   SessionExpired: 4002,
 } as const;
 
-/** Numeric platform codes in frame heads. 7 is what tim-js-sdk sends from the web. */
+/**
+ * Numeric platform codes in frame heads and connect URLs, as tim-js-sdk numbers them
+ * (web 7; WeChat mini program 8; other mini-program hosts 9-12). Parley adds Windows.
+ */
 export const Platform = {
-  iOS: 1,
   Android: 2,
-  Windows: 3,
+  iOS: 3,
   macOS: 4,
-  iPad: 5,
+  /** Parley's number; Tencent's web SDK has none for Windows. */
+  Windows: 5,
   Web: 7,
-  /** webim v1's `PLAATFORM` [sic]. */
+  WeChatMiniProgram: 8,
+  QQMiniProgram: 9,
+  /** Also webim v1's `platform=10` and tim-js-sdk 2.10's HTTP line. */
   WebV1: 10,
-  MiniProgram: 21,
+  BaiduMiniProgram: 11,
+  AlipayMiniProgram: 12,
+  iPad: 13,
 } as const;
 
 /** One element of a MsgBody. */
@@ -127,6 +134,7 @@ export interface MsgElem {
 export interface C2cMsg {
   From_Account: string;
   To_Account: string;
+  /** The sender's own sequence (Tencent semantics): clients match messages on it. */
   MsgSeq: number;
   MsgRandom: number;
   MsgTimeStamp: number;
@@ -136,13 +144,19 @@ export interface C2cMsg {
   From_AccountNick?: string;
   /** 0 normal, 8 recalled (Tencent's MsgFlagBits). */
   MsgFlagBits?: number;
+  /** The sender's clock at send; with TinyId and MsgRandom it forms the SDK's message ID. */
+  MsgClientTime?: number;
+  /** The sender's TinyId. */
+  TinyId?: string;
   /** Parley extension: the client's idempotency key. */
   ClientMsgID?: string;
+  /** Parley extension: the conversation sequence, +1 per message of the pair, gap-free. */
+  ConvSeq?: number;
   /** Parley extension: the sender's per-user event cursor of this message, for sync de-duplication. */
   NoticeSeq?: number;
 }
 
-/** Tencent's MsgKey: "<MsgSeq>_<MsgRandom>_<MsgTime>". */
+/** Tencent's MsgKey: "<MsgSeq>_<MsgRandom>_<MsgTime>" (MsgSeq being the sender's sequence). */
 export function formatMsgKey(seq: number, random: number, time: number): string {
   return `${seq}_${random}_${time}`;
 }

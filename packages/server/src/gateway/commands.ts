@@ -7,7 +7,7 @@
 import { ImError, parseMsgKey } from '@parley/protocol';
 import type { Core } from '../core.ts';
 import type { AccountRecord, AppRecord } from '../store/store.ts';
-import { eventsToPushBody, toC2cMsg, toNotifyEvent, toSessionItem } from './tencent-shapes.ts';
+import { eventsToPushBody, msgKeyOf, toC2cMsg, toNotifyEvent, toSessionItem } from './tencent-shapes.ts';
 import { profileItems, applyProfileItems } from './profile.ts';
 
 /** Who is asking: the identity of a logged-in client session. */
@@ -55,6 +55,8 @@ const sendmsg: CommandHandler = async (core, ctx, body) => {
       to: body.To_Account,
       random: body.MsgRandom,
       clientMsgId,
+      clientSeq: clientSeq !== undefined && clientSeq <= 0xffffffff ? clientSeq : undefined,
+      clientTime: uint(body.MsgClientTime) ?? uint(body.MsgTimeStamp),
       body: body.MsgBody,
       cloudCustomData: body.CloudCustomData === '' ? undefined : body.CloudCustomData,
       fromNick: ctx.account.nick,
@@ -62,7 +64,8 @@ const sendmsg: CommandHandler = async (core, ctx, body) => {
     { originInstId: ctx.instId, rateLimit: true },
   );
   const m = r.message;
-  const out: Body = { MsgTime: m.time, MsgSeq: m.seq, MsgKey: toC2cMsg(m).MsgKey, MsgId: m.id, ClientMsgID: m.clientMsgId };
+  // MsgSeq answers with the sender's own sequence (Tencent semantics); ConvSeq is Parley's.
+  const out: Body = { MsgTime: m.time, MsgSeq: m.clientSeq, MsgKey: msgKeyOf(m), ConvSeq: m.seq, MsgId: m.id, ClientMsgID: m.clientMsgId };
   if (r.senderCursor !== undefined) out.NoticeSeq = r.senderCursor;
   return out;
 };
@@ -73,17 +76,29 @@ const getmsg: CommandHandler = async (core, ctx, body) => {
   const eventArray = [];
   for (const e of page.events) {
     if (e.kind === 'msg') msgList.push(toC2cMsg(e.message, e.cursor));
+    // Tencent's SDK reads recalls during sync only as "signalling" entries inside MsgList.
+    else if (e.kind === 'recall') msgList.push({ NoticeSeq: e.cursor, EventArray: [toNotifyEvent(ctx.account.userId, e)] });
     else eventArray.push(toNotifyEvent(ctx.account.userId, e));
   }
   return { Cookie: page.cookie, SyncFlag: page.complete ? 2 : 1, MsgList: msgList, EventArray: eventArray };
 };
 
-/** History, newest page first. MsgKey (or Parley's LastMsgSeq) of the oldest message seen is the cursor. */
+/**
+ * History, newest page first, each page oldest → newest. The reply's top-level MsgKey and
+ * LastMsgTime (the oldest message returned) come back verbatim as the next page's cursor;
+ * Parley's own clients may send the conversation seq as LastMsgSeq instead.
+ */
 const getroammsg: CommandHandler = async (core, ctx, body) => {
   const peer = body.Peer_Account;
-  const key = body.MsgKey === undefined || body.MsgKey === '' ? undefined : parseMsgKey(body.MsgKey);
-  if (body.MsgKey !== undefined && body.MsgKey !== '' && !key) throw new ImError('MSG_BAD_MSGKEY');
-  const before = uint(body.LastMsgSeq) || key?.seq || undefined;
+  if (typeof peer !== 'string') throw new ImError('REQ_INVALID_PARAM', 'Peer_Account must be a string');
+  let before = uint(body.LastMsgSeq) || undefined;
+  if (before === undefined && body.MsgKey !== undefined && body.MsgKey !== '') {
+    const key = parseMsgKey(body.MsgKey);
+    if (!key) throw new ImError('MSG_BAD_MSGKEY');
+    const anchor = await core.messaging.findByClientSeq(ctx.app, ctx.account.userId, peer, key.seq, key.random);
+    if (!anchor) throw new ImError('MSG_BAD_MSGKEY', 'MsgKey names no message of this conversation');
+    before = anchor.seq;
+  }
   const max = uint(body.MaxCnt) ?? 15;
   const { messages, complete } = await core.messaging.history(ctx.app, ctx.account.userId, peer, before, max);
   const oldest = messages[0];
@@ -92,7 +107,7 @@ const getroammsg: CommandHandler = async (core, ctx, body) => {
     MaxCnt: messages.length,
     MsgCnt: messages.length,
     LastMsgTime: oldest?.time ?? 0,
-    MsgKey: oldest ? toC2cMsg(oldest).MsgKey : '',
+    MsgKey: oldest ? msgKeyOf(oldest) : '',
     LastMsgSeq: oldest?.seq ?? 0,
     MsgList: messages.map((m) => toC2cMsg(m)),
   };
@@ -111,22 +126,32 @@ const msgreaded: CommandHandler = async (core, ctx, body) => {
 
 const getPeerReadTime: CommandHandler = async (core, ctx, body) => {
   const peers = stringList(body.To_Account ?? body.Peer_Account ?? [], 'To_Account', 100);
-  const items = [];
+  const times: number[] = [];
+  const seqs: number[] = [];
   for (const peer of peers) {
     const c = await core.messaging.conversation(ctx.app, ctx.account.userId, peer);
-    items.push({ To_Account: peer, LastReadTime: c?.peerReadTime ?? 0, PeerReadTime: c?.peerReadTime ?? 0, PeerReadSeq: c?.peerReadSeq ?? 0 });
+    times.push(c?.peerReadTime ?? 0);
+    seqs.push(c?.peerReadSeq ?? 0);
   }
-  return { PeerReadTimeItem: items };
+  // Tencent's shape: ReadTime parallel to To_Account. PeerReadSeq is Parley's exact position.
+  return { ReadTime: times, PeerReadSeq: seqs };
 };
 
+/** Recall. Tencent's SDKs send MsgInfo with the sender's MsgSeq + MsgRandom; Parley's may send ConvSeq. */
 const msgwithdraw: CommandHandler = async (core, ctx, body) => {
-  checkSelf(ctx, 'From_Account', body.From_Account);
-  const peer = body.To_Account ?? body.Peer_Account;
-  const key = parseMsgKey(body.MsgKey);
-  const seq = uint(body.MsgSeq) ?? key?.seq;
-  if (seq === undefined) throw new ImError('MSG_BAD_MSGKEY', 'MsgKey or MsgSeq is required');
-  const random = uint(body.MsgRandom) ?? key?.random;
-  await core.messaging.recall(ctx.app, ctx.account.userId, peer, seq, random, { originInstId: ctx.instId });
+  const info = (typeof body.MsgInfo === 'object' && body.MsgInfo !== null ? body.MsgInfo : body) as Body;
+  checkSelf(ctx, 'From_Account', info.From_Account);
+  const peer = info.To_Account ?? info.Peer_Account;
+  const key = info.MsgKey === undefined ? undefined : parseMsgKey(info.MsgKey);
+  if (info.MsgKey !== undefined && !key) throw new ImError('MSG_BAD_MSGKEY');
+  const convSeq = uint(info.ConvSeq);
+  const clientSeq = uint(info.MsgSeq) ?? key?.seq;
+  const random = uint(info.MsgRandom) ?? key?.random;
+  if (convSeq === undefined && (clientSeq === undefined || random === undefined)) {
+    throw new ImError('MSG_BAD_MSGKEY', 'MsgSeq and MsgRandom (or MsgKey) are required');
+  }
+  const target = convSeq !== undefined ? { seq: convSeq, random } : { clientSeq, random };
+  await core.messaging.recall(ctx.app, ctx.account.userId, peer, target, { originInstId: ctx.instId });
   return {};
 };
 
@@ -140,14 +165,42 @@ const pageGet: CommandHandler = async (core, ctx, body) => {
     StartIndex: start + conversations.length,
     TopTimeStamp: 0,
     TopStartIndex: 0,
-    SessionItem: conversations.map(toSessionItem),
+    SessionItem: await Promise.all(
+      conversations.map(async (c) => {
+        const peer = await core.store.getAccount(ctx.app.sdkAppId, c.peer);
+        return toSessionItem(c, await core.messaging.oldestUnreadTime(ctx.app, ctx.account.userId, c), peer?.nick, peer?.faceUrl);
+      }),
+    ),
   };
 };
 
+/** tim-js-sdk 2.10's deleteConversation: one peer. */
 const recentContactDelete: CommandHandler = async (core, ctx, body) => {
   checkSelf(ctx, 'From_Account', body.From_Account);
   await core.messaging.deleteConversation(ctx.app, ctx.account.userId, body.To_Account ?? body.Peer_Account, ctx.instId);
   return {};
+};
+
+/** tim-js-sdk 2.27 / chat 3.x deleteConversation: a list, answered per item. */
+const recentContactBatchDelete: CommandHandler = async (core, ctx, body) => {
+  checkSelf(ctx, 'From_Account', body.From_Account);
+  if (!Array.isArray(body.ContactItem) || body.ContactItem.length > 100) throw new ImError('REQ_INVALID_PARAM', 'ContactItem must be an array of at most 100 items');
+  const results = [];
+  for (const item of body.ContactItem as Body[]) {
+    const peer = item?.To_Account;
+    if (item?.Type !== undefined && item.Type !== 1) {
+      results.push({ ResultCode: 70402, ResultInfo: 'only C2C conversations (Type 1) exist', Type: item.Type, To_Account: peer });
+      continue;
+    }
+    try {
+      await core.messaging.deleteConversation(ctx.app, ctx.account.userId, peer, ctx.instId);
+      results.push({ ResultCode: 0, ResultInfo: '', Type: 1, To_Account: peer });
+    } catch (err) {
+      if (!(err instanceof ImError)) throw err;
+      results.push({ ResultCode: err.tim, ResultInfo: err.message, Type: 1, To_Account: peer });
+    }
+  }
+  return { ResultItem: results };
 };
 
 const portraitGet: CommandHandler = async (core, ctx, body) => {
@@ -196,6 +249,8 @@ export const ANSWERED_EMPTY: Record<string, Body> = {
   'sns.black_list_get': { BlackListItem: [], StartIndex: 0, CurruentSequence: 0 },
   'sns.friend_get_all': { UserDataItem: [], FriendNum: 0, StartIndex: 0, CompleteFlag: 1, CurrentStandardSequence: 0, CurrentCustomSequence: 0 },
   'sns.friend_get': { UserDataItem: [], FriendNum: 0, StartIndex: 0, CompleteFlag: 1 },
+  'sns.group_get': { ResultItem: [], CurrentSequence: 0 },
+  'sns.pendency_get': { PendencyItem: [], StartTime: 0, TimeStamp: 0, UnreadPendencyCount: 0, CompleteFlag: 1 },
   'openim.authkey': { AuthKey: '', ExpireTime: 0, IpList: [] },
   'im_sdk_config_mgr.fetch_config': {},
   'im_sdk_config_mgr.fetch_imsdk_purchase_bitsv2': {},
@@ -221,6 +276,7 @@ export const CLIENT_COMMANDS: Record<string, CommandHandler> = {
   'openim.typing': typing,
   'recentcontact.page_get': pageGet,
   'recentcontact.delete': recentContactDelete,
+  'recentcontact.batch_delete': recentContactBatchDelete,
   'profile.portrait_get_all': portraitGet,
   'profile.portrait_get': portraitGet,
   'profile.portrait_set': portraitSet,

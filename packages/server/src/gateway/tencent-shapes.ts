@@ -1,27 +1,44 @@
 /**
  * Translation of Parley's domain records into the body shapes of Tencent's protocol
- * (capitalised field names, Event numbers). Both client doors (WebSocket and HTTP long-poll)
- * use these, so the official SDKs see one consistent server.
+ * (capitalised field names, Event numbers), exactly as tim-js-sdk 2.27 / @tencentcloud/chat
+ * 3.x read them (docs/protocol.md cites the details). Both client doors (WebSocket and HTTP
+ * long-poll) use these, so the official SDKs see one consistent server.
+ *
+ * Two facts shape everything here:
+ * - Tencent's clients identify a C2C message by (From, To, MsgRandom, MsgSeq, MsgTimeStamp)
+ *   where MsgSeq is the SENDER's own sequence, so every shape carries the client's MsgSeq.
+ *   Parley's gap-free conversation sequence travels beside it as the extension `ConvSeq`.
+ * - Every stream event carries `NoticeSeq`, the viewer's stream cursor, which is what
+ *   Parley's SDK de-duplicates and detects gaps on.
  */
-import { C2cNotifySubType, EventType, formatMsgKey, type C2cMsg } from '@parley/protocol';
+import { EventType, formatMsgKey, type C2cMsg } from '@parley/protocol';
 import type { ConversationRecord, StoredMessage, UserEvent } from '../store/store.ts';
 import { messagePreview } from '../messaging/validate.ts';
 
-/** Tencent's MsgFlagBits value of a recalled message. */
+/** Tencent's MsgFlagBits / LastMsgFlags value of a recalled message. */
 export const MSG_FLAG_RECALLED = 8;
+
+/** Tencent's MsgKey of a stored message. */
+export function msgKeyOf(m: StoredMessage): string {
+  return formatMsgKey(m.clientSeq, m.random, m.time);
+}
 
 /** A stored message as Tencent's raw C2C message, with the viewer's stream cursor when known. */
 export function toC2cMsg(m: StoredMessage, noticeSeq?: number): C2cMsg {
   const out: C2cMsg = {
     From_Account: m.from,
     To_Account: m.to,
-    MsgSeq: m.seq,
+    MsgSeq: m.clientSeq,
     MsgRandom: m.random,
     MsgTimeStamp: m.time,
-    MsgKey: formatMsgKey(m.seq, m.random, m.time),
+    MsgClientTime: m.clientTime,
+    TinyId: String(m.fromTinyId),
+    MsgKey: msgKeyOf(m),
+    // A recalled message keeps its place in history (flagged) but not its content.
     MsgBody: m.recalled ? [] : m.body,
     MsgFlagBits: m.recalled ? MSG_FLAG_RECALLED : 0,
     ClientMsgID: m.clientMsgId,
+    ConvSeq: m.seq,
   };
   if (m.cloudCustomData && !m.recalled) out.CloudCustomData = m.cloudCustomData;
   if (m.fromNick) out.From_AccountNick = m.fromNick;
@@ -29,66 +46,44 @@ export function toC2cMsg(m: StoredMessage, noticeSeq?: number): C2cMsg {
   return out;
 }
 
-/** One EventArray entry for a non-message stream event (read receipt, recall, deletion). */
-export function toNotifyEvent(viewer: string, e: Exclude<UserEvent, { kind: 'msg' }>): Record<string, unknown> {
-  switch (e.kind) {
-    case 'read':
-      if (e.reader === viewer) {
-        // This user read the conversation on another device: its unread count drops there too.
-        return {
-          Event: EventType.C2cEvent,
-          C2cNotifyMsgArray: [
-            {
-              SubMsgType: C2cNotifySubType.Readed,
-              NoticeSeq: e.cursor,
-              ReadC2cMsgNotify: { UinPairReadArray: [{ Peer_Account: e.peer, LastReadTime: e.readTime, LastReadSeq: e.readSeq }] },
-            },
-          ],
-        };
-      }
-      // The peer read what this user sent: a read receipt.
-      return {
-        Event: EventType.C2cEvent,
-        C2cNotifyMsgArray: [
-          {
-            SubMsgType: 0x17,
-            NoticeSeq: e.cursor,
-            C2cReadedReceipt: { To_Account: viewer, Peer_Account: e.peer, LastReadTime: e.readTime, LastReadSeq: e.readSeq },
-          },
-        ],
-      };
-    case 'recall':
-      return {
-        Event: EventType.C2cEvent,
-        C2cNotifyMsgArray: [
-          {
-            SubMsgType: 0x14,
-            NoticeSeq: e.cursor,
-            WithdrawC2cMsgNotify: {
-              C2cWithdrawInfoArray: [
-                {
-                  From_Account: e.message.from,
-                  To_Account: e.message.to,
-                  MsgSeq: e.message.seq,
-                  MsgRandom: e.message.random,
-                  MsgTimeStamp: e.message.time,
-                  MsgKey: formatMsgKey(e.message.seq, e.message.random, e.message.time),
-                },
-              ],
-            },
-          },
-        ],
-      };
-    case 'conv_deleted':
-      // Parley extension; Tencent's SDKs ignore SubMsgTypes they do not know.
-      return {
-        Event: EventType.C2cEvent,
-        C2cNotifyMsgArray: [{ SubMsgType: 0x1000, NoticeSeq: e.cursor, ConversationDeleted: { Peer_Account: e.peer } }],
-      };
-  }
+/** The recall notice item Tencent's SDK matches on (MsgSeq, MsgRandom). */
+function withdrawInfo(m: StoredMessage, revoker: string): Record<string, unknown> {
+  return {
+    From_Account: m.from,
+    To_Account: m.to,
+    MsgSeq: m.clientSeq,
+    MsgRandom: m.random,
+    MsgTimeStamp: m.time,
+    MsgKey: msgKeyOf(m),
+    ConvSeq: m.seq,
+    RevokerInfo: { Revoker_Account: revoker },
+  };
 }
 
-/** Push bodies for a batch of stream events: messages inline (Event 9), others as C2C events. */
+/** One EventArray entry (Event 10, C2cNotifyMsgArray) for a non-message stream event. */
+export function toNotifyEvent(viewer: string, e: Exclude<UserEvent, { kind: 'msg' }>): Record<string, unknown> {
+  let item: Record<string, unknown>;
+  switch (e.kind) {
+    case 'read':
+      item =
+        e.reader === viewer
+          ? // This user read the conversation on another device: unread drops there too.
+            { ReadC2cMsgNotify: { UinPairReadArray: [{ From_Account: e.peer, LastReadTime: e.readTime, LastReadSeq: e.readSeq }] } }
+          : // The peer read what this user sent: a read receipt (To_Account = the reader).
+            { C2cReadedReceipt: { To_Account: e.peer, UinPairReadArray: [{ LastReadTime: e.readTime, LastReadSeq: e.readSeq }] } };
+      break;
+    case 'recall':
+      item = { WithdrawC2cMsgNotify: { C2cWithdrawInfoArray: [withdrawInfo(e.message, e.message.from)] } };
+      break;
+    case 'conv_deleted':
+      // Parley extension: Tencent's SDKs skip C2cNotifyMsgArray items they do not know.
+      item = { ConversationDeleted: { Peer_Account: e.peer } };
+      break;
+  }
+  return { Event: EventType.C2cEvent, C2cNotifyMsgArray: [{ NoticeSeq: e.cursor, ...item }] };
+}
+
+/** Push body for a batch of stream events: messages inline (Event 9), others as C2C events (Event 10). */
 export function eventsToPushBody(viewer: string, events: readonly UserEvent[]): Record<string, unknown> {
   const eventArray: Record<string, unknown>[] = [];
   let msgs: C2cMsg[] | undefined;
@@ -107,27 +102,38 @@ export function eventsToPushBody(viewer: string, events: readonly UserEvent[]): 
   return { EventArray: eventArray };
 }
 
-/** A conversation as recentcontact.page_get's SessionItem (Type 1 = C2C). */
-export function toSessionItem(c: ConversationRecord): Record<string, unknown> {
+/**
+ * A conversation as recentcontact.page_get's SessionItem (Type 1 = C2C), with the fields
+ * tim-js-sdk reads (MsgTime, LastMsg, LastMsgFlags, C2cPeerReadTime, …) and those 2.10's
+ * HTTP line reads (UnreadMsgCount; it drops items without LastMsg).
+ *
+ * `MsgTime`: Tencent's SDK counts as unread only the messages it receives that are not older
+ * than this time. With unread messages it is the time of the oldest unread one, so the
+ * count comes out exact; `MsgTimeStamp` is always the last message's time.
+ */
+export function toSessionItem(c: ConversationRecord, oldestUnreadTime: number | undefined, peerNick = '', peerImage = ''): Record<string, unknown> {
   const m = c.lastMessage;
+  const lastTime = m?.time ?? c.lastTime;
   return {
     Type: 1,
     To_Account: c.peer,
-    MsgSeq: m?.seq ?? c.lastSeq,
+    MsgSeq: m?.clientSeq ?? 0,
     MsgRandom: m?.random ?? 0,
-    MsgTimeStamp: m?.time ?? c.lastTime,
-    MsgKey: m ? formatMsgKey(m.seq, m.random, m.time) : '',
-    MsgShow: m ? (m.recalled ? '' : messagePreview(m.body)) : '',
-    MsgBody: m && !m.recalled ? m.body : [],
-    MsgFlagBits: m?.recalled ? MSG_FLAG_RECALLED : 0,
-    CloudCustomData: m && !m.recalled ? m.cloudCustomData : '',
-    MsgFrom_AccountExtraInfo: m ? { From_Account: m.from } : undefined,
+    MsgTime: c.unread > 0 && oldestUnreadTime !== undefined ? Math.min(oldestUnreadTime, lastTime) : lastTime,
+    MsgTimeStamp: lastTime,
+    MsgKey: m ? msgKeyOf(m) : '',
+    MsgShow: m && !m.recalled ? messagePreview(m.body) : '',
+    LastMsg: { MsgBody: m && !m.recalled ? m.body : [], CloudCustomData: m && !m.recalled ? m.cloudCustomData : '' },
+    LastMsgFlags: m?.recalled ? MSG_FLAG_RECALLED : 0,
+    LastC2CMsgFromAccount: m?.from ?? '',
     From_Account: m?.from ?? '',
     UnreadMsgCount: c.unread,
     C2cPeerReadTime: c.peerReadTime,
-    // Parley extensions: exact cursors, so clients need not compare timestamps.
+    C2cNick: peerNick,
+    C2cImage: peerImage,
+    // Parley extensions: exact positions, so clients need not compare timestamps.
+    ConvSeq: c.lastSeq,
     ReadSeq: c.readSeq,
     PeerReadSeq: c.peerReadSeq,
-    LastSeq: c.lastSeq,
   };
 }

@@ -15,6 +15,9 @@ import { findCommand, type ClientContext } from './commands.ts';
 import { decodeFrame, encodeError, encodePush, encodeReply, isProblem } from './frame-codec.ts';
 import { eventsToPushBody } from './tencent-shapes.ts';
 
+/** How long a kicked client may still talk (to log out) before its socket is closed. */
+const KICK_CLOSE_DELAY_MS = 1000;
+
 /** Malformed frames tolerated before the connection is closed as a protocol violation. */
 const MAX_VIOLATIONS = 20;
 
@@ -78,6 +81,11 @@ export class WsConnection implements LiveSession {
       const cmd = head.servcmd;
       if (cmd === Cmd.Heartbeat) return this.reply(head, {});
       if (cmd === Cmd.WsLogin) return this.reply(head, await this.login(head, body));
+      if (cmd === Cmd.WsLogout) {
+        // Also answered after a kick: Tencent's SDK logs out before reporting KICKED_OUT.
+        this.logout();
+        return this.reply(head, {});
+      }
       const ctx = this.ctx;
       if (!ctx) throw new ImError('AUTH_NOT_LOGGED_IN', `${cmd} needs a login first`);
       if (Math.floor(Date.now() / 1000) > this.identity!.expireAt) {
@@ -86,10 +94,6 @@ export class WsConnection implements LiveSession {
         return;
       }
       if (cmd === Cmd.WsHello) return this.reply(head, {});
-      if (cmd === Cmd.WsLogout) {
-        this.logout();
-        return this.reply(head, {});
-      }
       const handler = findCommand(cmd);
       if (!handler) throw new ImError('REQ_UNKNOWN_COMMAND', `unknown command ${cmd.slice(0, 128)}`);
       this.reply(head, await handler(this.core, ctx, body));
@@ -100,7 +104,11 @@ export class WsConnection implements LiveSession {
 
   private async login(head: FrameHead, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const sdkAppId = parseSdkAppId(head.sdkappid ?? this.query.sdkAppId);
-    const identity = await this.core.auth.login(sdkAppId, head.identifier, head.usersig);
+    // Tencent's SDKs log in again after a reconnect with only the A2 they were given.
+    const identity =
+      (head.usersig === undefined || head.usersig === '') && head.a2
+        ? await this.core.auth.checkA2(sdkAppId, head.a2, head.tinyid)
+        : await this.core.auth.login(sdkAppId, head.identifier, head.usersig);
     if (this.ctx) this.logout();
     if (this.closed) throw new ImError('SERVER_SHUTTING_DOWN', 'connection closed during login');
     const platform = Number(head.platform ?? this.query.platform);
@@ -160,7 +168,8 @@ export class WsConnection implements LiveSession {
       }),
     );
     this.logout();
-    this.close(closeCode, reason);
+    // Leave the client a moment to answer (Tencent's SDK sends wslogout first), then close.
+    setTimeout(() => this.close(closeCode, reason), KICK_CLOSE_DELAY_MS).unref();
   }
 
   private reply(head: FrameHead, fields: Record<string, unknown>): void {

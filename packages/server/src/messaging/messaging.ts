@@ -29,6 +29,10 @@ export interface SendInput {
   random: unknown;
   /** Client idempotency key; derived from the client's MsgSeq+MsgRandom when absent. */
   clientMsgId: string;
+  /** The sender's own MsgSeq (uint32), kept for Tencent's clients; defaults to the conversation seq. */
+  clientSeq?: number;
+  /** The sender's clock (MsgClientTime). */
+  clientTime?: number;
   body: unknown;
   cloudCustomData?: unknown;
   fromNick?: string;
@@ -120,6 +124,8 @@ export class Messaging {
       random: random as number,
       clientMsgId: input.clientMsgId,
       time,
+      clientSeq: input.clientSeq,
+      clientTime: input.clientTime,
       body,
       cloudCustomData,
       fromNick: input.fromNick ?? '',
@@ -181,6 +187,17 @@ export class Messaging {
     return this.store.getConversation(app.sdkAppId, user, peer);
   }
 
+  /** The message of the pair named by Tencent's MsgKey parts (sender MsgSeq + MsgRandom). */
+  findByClientSeq(app: AppRecord, a: string, b: string, clientSeq: number, random: number): Promise<StoredMessage | undefined> {
+    return this.store.getMessageByClientSeq(app.sdkAppId, a, b, clientSeq, random);
+  }
+
+  /** Time of the oldest message `user` has not read in the conversation (unread > 0). */
+  async oldestUnreadTime(app: AppRecord, user: string, c: ConversationRecord): Promise<number | undefined> {
+    if (c.unread <= 0) return undefined;
+    return (await this.store.getMessage(app.sdkAppId, user, c.peer, c.readSeq + 1))?.time;
+  }
+
   /** Mark the conversation with `peer` read up to `upToSeq` (default: all). */
   async markRead(app: AppRecord, user: string, peer: unknown, upToSeq: number | undefined, originInstId?: string) {
     checkUserId(peer);
@@ -190,15 +207,23 @@ export class Messaging {
     return r;
   }
 
-  /** Recall a message of the pair (user, peer) by sequence; admins skip the sender and window checks. */
-  async recall(app: AppRecord, user: string, peer: unknown, seq: number, random: number | undefined, opts: { originInstId?: string; asAdmin?: boolean } = {}) {
+  /**
+   * Recall a message of the pair (user, peer), named by conversation seq or by the sender's
+   * MsgSeq + MsgRandom; admins skip the sender and window checks.
+   */
+  async recall(
+    app: AppRecord,
+    user: string,
+    peer: unknown,
+    target: { seq?: number; clientSeq?: number; random?: number },
+    opts: { originInstId?: string; asAdmin?: boolean } = {},
+  ) {
     checkUserId(peer);
     const r = await this.store.recall({
       sdkAppId: app.sdkAppId,
       by: user,
       peer,
-      seq,
-      random,
+      ...target,
       now: this.now(),
       windowSeconds: this.config.recallWindowSeconds,
       asAdmin: opts.asAdmin ?? false,

@@ -1,5 +1,14 @@
 import { Platform } from '@parley/protocol';
 
+const WEB_CLASS = new Set<number>([
+  Platform.Web,
+  Platform.WebV1,
+  Platform.WeChatMiniProgram,
+  Platform.QQMiniProgram,
+  Platform.BaiduMiniProgram,
+  Platform.AlipayMiniProgram,
+]);
+
 /**
  * Multi-instance policy works on platform classes, as Tencent's does: every web page and
  * mini program shares the "web" class (Tencent counts mini programs as web); each native
@@ -7,7 +16,7 @@ import { Platform } from '@parley/protocol';
  */
 export function platformClass(platform: unknown): string {
   const p = typeof platform === 'string' && /^\d+$/.test(platform) ? Number(platform) : platform;
-  if (p === undefined || p === null || p === Platform.Web || p === Platform.WebV1 || p === Platform.MiniProgram) return 'web';
+  if (p === undefined || p === null || WEB_CLASS.has(p as number)) return 'web';
   if (typeof p !== 'number' || !Number.isInteger(p)) return 'web';
   return `platform-${p}`;
 }
@@ -25,11 +34,7 @@ export function platformName(platform: unknown): string {
       return 'macOS';
     case Platform.iPad:
       return 'iPad';
-    case Platform.Web:
-    case Platform.WebV1:
-    case Platform.MiniProgram:
-      return 'Web';
     default:
-      return platform === undefined ? 'Web' : 'Unknown';
+      return platform === undefined || WEB_CLASS.has(Number(platform)) ? 'Web' : 'Unknown';
   }
 }

@@ -117,7 +117,8 @@ export class SessionRegistry {
     const others = sessions
       .filter((s) => s.platformClass === m.platformClass && s.instId !== m.instId && s.loginAt <= m.at)
       .sort((a, b) => b.loginAt - a.loginAt);
-    // KickType 1 ("multipleAccount"): another instance of the same platform class took the slot.
-    for (const s of others.slice(Math.max(0, m.limit - 1))) s.kick(1);
+    // KickType 1 "multipleAccount" for web instances, 2 "multipleDevice" for native platforms.
+    const kickType = m.platformClass === 'web' ? 1 : 2;
+    for (const s of others.slice(Math.max(0, m.limit - 1))) s.kick(kickType);
   }
 }

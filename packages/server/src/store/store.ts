@@ -59,6 +59,10 @@ export interface NewMessage {
   clientMsgId: string;
   /** Server time, unix seconds. */
   time: number;
+  /** The sender's own MsgSeq (Tencent's wire MsgSeq); defaults to the conversation seq. */
+  clientSeq?: number;
+  /** The sender's clock at send (MsgClientTime), unix seconds; defaults to `time`. */
+  clientTime?: number;
   body: MsgElem[];
   cloudCustomData: string;
   /** Sender's nick at send time, shown to the recipient. */
@@ -77,10 +81,15 @@ export interface StoredMessage {
   sdkAppId: number;
   from: string;
   to: string;
-  /** Conversation sequence. */
+  /** Conversation sequence: +1 per message of the pair, gap-free. */
   seq: number;
   random: number;
   time: number;
+  /** The sender's own MsgSeq, which Tencent's clients use to match messages. */
+  clientSeq: number;
+  clientTime: number;
+  /** The sender's TinyId at send time (Tencent's clients build message IDs from it). */
+  fromTinyId: number;
   clientMsgId: string;
   body: MsgElem[];
   cloudCustomData: string;
@@ -124,7 +133,10 @@ export interface RecallRequest {
   /** The user asking (must be the sender unless `asAdmin`). */
   by: string;
   peer: string;
-  seq: number;
+  /** The message by conversation seq … */
+  seq?: number;
+  /** … or by the sender's MsgSeq plus MsgRandom (how Tencent's clients name it). */
+  clientSeq?: number;
   /** When given, must match the stored message (MsgKey check). */
   random?: number;
   now: number;
@@ -166,6 +178,8 @@ export interface Store {
   /** Commit a batch of sends in one transaction; outcomes in input order. */
   sendMessages(batch: NewMessage[]): Promise<SendOutcome[]>;
   getMessage(sdkAppId: number, a: string, b: string, seq: number): Promise<StoredMessage | undefined>;
+  /** The message of the pair with this sender MsgSeq and MsgRandom (Tencent's MsgKey parts). */
+  getMessageByClientSeq(sdkAppId: number, a: string, b: string, clientSeq: number, random: number): Promise<StoredMessage | undefined>;
   /** Messages of the pair (user, peer) with seq < beforeSeq (or the newest), newest first, hiding what `user` cleared. */
   getHistory(sdkAppId: number, user: string, peer: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]>;
   /** History of a pair for an admin, ignoring either side's clearing, newest first. */

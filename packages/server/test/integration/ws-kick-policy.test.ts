@@ -33,7 +33,7 @@ describe('multi-instance policy', () => {
     const web = await RawClient.connect(t.wsUrl);
     await web.login(t.sdkAppId, 'mp', t.sig('mp'), 7);
     const mini = await RawClient.connect(t.wsUrl);
-    await mini.login(t.sdkAppId, 'mp', t.sig('mp'), 21);
+    await mini.login(t.sdkAppId, "mp", t.sig("mp"), 8);
     expect(kickType(await web.waitFor(isKick))).toBe(1);
   });
 
@@ -44,7 +44,7 @@ describe('multi-instance policy', () => {
     const android = await RawClient.connect(t.wsUrl);
     await android.login(t.sdkAppId, 'bob', t.sig('bob'), 2);
     const ios = await RawClient.connect(t.wsUrl);
-    await ios.login(t.sdkAppId, 'bob', t.sig('bob'), 1);
+    await ios.login(t.sdkAppId, "bob", t.sig("bob"), 3);
     await new Promise((r) => setTimeout(r, 100));
     expect(web.frames.some(isKick) || android.frames.some(isKick) || ios.frames.some(isKick)).toBe(false);
     expect(t.server.core.registry.sessionsOf(t.sdkAppId, 'bob')).toHaveLength(3);

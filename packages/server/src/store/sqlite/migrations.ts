@@ -47,6 +47,11 @@ export const MIGRATIONS: readonly string[] = [
     to_id TEXT NOT NULL,
     random INTEGER NOT NULL,
     time INTEGER NOT NULL,
+    -- Tencent's wire MsgSeq of a C2C message is the sender's own sequence; clients match
+    -- messages (dedupe, recall) on it, so it is kept beside Parley's conversation seq.
+    client_seq INTEGER NOT NULL,
+    client_time INTEGER NOT NULL,
+    from_tiny_id INTEGER NOT NULL DEFAULT 0,
     client_msg_id TEXT NOT NULL,
     body TEXT NOT NULL,
     cloud_custom_data TEXT NOT NULL DEFAULT '',
@@ -55,6 +60,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX messages_by_pair_seq ON messages (sdk_app_id, pair_key, seq);
   CREATE UNIQUE INDEX messages_by_client_id ON messages (sdk_app_id, from_id, client_msg_id);
+  CREATE INDEX messages_by_client_seq ON messages (sdk_app_id, pair_key, client_seq, random);
   -- One row per (user, peer): what this user sees of the conversation.
   CREATE TABLE user_conversations (
     sdk_app_id INTEGER NOT NULL,

@@ -43,6 +43,9 @@ interface MessageRow {
   to_id: string;
   random: number;
   time: number;
+  client_seq: number;
+  client_time: number;
+  from_tiny_id: number;
   client_msg_id: string;
   body: string;
   cloud_custom_data: string;
@@ -85,7 +88,7 @@ interface EventRow {
 type Row = Record<string, unknown>;
 
 const MESSAGE_COLUMNS =
-  'm.id, m.sdk_app_id, m.seq, m.from_id, m.to_id, m.random, m.time, m.client_msg_id, m.body, m.cloud_custom_data, m.from_nick, m.recalled';
+  'm.id, m.sdk_app_id, m.seq, m.from_id, m.to_id, m.random, m.time, m.client_seq, m.client_time, m.from_tiny_id, m.client_msg_id, m.body, m.cloud_custom_data, m.from_nick, m.recalled';
 
 function toMessage(r: MessageRow): StoredMessage {
   return {
@@ -96,6 +99,9 @@ function toMessage(r: MessageRow): StoredMessage {
     seq: r.seq,
     random: r.random,
     time: r.time,
+    clientSeq: r.client_seq,
+    clientTime: r.client_time,
+    fromTinyId: r.from_tiny_id,
     clientMsgId: r.client_msg_id,
     body: JSON.parse(r.body) as MsgElem[],
     cloudCustomData: r.cloud_custom_data,
@@ -186,8 +192,8 @@ export class SqliteStore implements Store {
          ON CONFLICT (sdk_app_id, pair_key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
       ),
       insertMessage: d.prepare(
-        `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_msg_id, body, cloud_custom_data, from_nick)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_seq, client_time, from_tiny_id, client_msg_id, body, cloud_custom_data, from_nick)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       nextCursor: d.prepare(
         `INSERT INTO user_streams (sdk_app_id, user_id, last_cursor) VALUES (?, ?, 1)
@@ -216,6 +222,9 @@ export class SqliteStore implements Store {
         `UPDATE user_conversations SET read_seq = ?, read_time = ? WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ? AND read_seq = ?`,
       ),
       getMessage: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq = ?`),
+      getMessageByClientSeq: d.prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.client_seq = ? AND m.random = ? ORDER BY m.seq LIMIT 1`,
+      ),
       history: d.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq < ? AND m.seq > ?
          ORDER BY m.seq DESC LIMIT ?`,
@@ -346,7 +355,12 @@ export class SqliteStore implements Store {
     const key = pairKey(m.from, m.to);
     const seq = (this.stmt.nextSeq.get(m.sdkAppId, key) as { last_seq: number }).last_seq;
     const body = JSON.stringify(m.body);
-    const info = this.stmt.insertMessage.run(m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, m.clientMsgId, body, m.cloudCustomData, m.fromNick);
+    const clientSeq = m.clientSeq ?? seq;
+    const clientTime = m.clientTime ?? m.time;
+    const fromTinyId = (this.stmt.getAccount.get(m.sdkAppId, m.from) as AccountRow | undefined)?.tiny_id ?? 0;
+    const info = this.stmt.insertMessage.run(
+      m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, clientSeq, clientTime, fromTinyId, m.clientMsgId, body, m.cloudCustomData, m.fromNick,
+    );
     const message: StoredMessage = {
       id: String(info.lastInsertRowid),
       sdkAppId: m.sdkAppId,
@@ -355,6 +369,9 @@ export class SqliteStore implements Store {
       seq,
       random: m.random,
       time: m.time,
+      clientSeq,
+      clientTime,
+      fromTinyId,
       clientMsgId: m.clientMsgId,
       body: m.body,
       cloudCustomData: m.cloudCustomData,
@@ -376,6 +393,11 @@ export class SqliteStore implements Store {
 
   async getMessage(sdkAppId: number, a: string, b: string, seq: number): Promise<StoredMessage | undefined> {
     const r = this.stmt.getMessage.get(sdkAppId, pairKey(a, b), seq) as MessageRow | undefined;
+    return r && toMessage(r);
+  }
+
+  async getMessageByClientSeq(sdkAppId: number, a: string, b: string, clientSeq: number, random: number): Promise<StoredMessage | undefined> {
+    const r = this.stmt.getMessageByClientSeq.get(sdkAppId, pairKey(a, b), clientSeq, random) as MessageRow | undefined;
     return r && toMessage(r);
   }
 
@@ -494,7 +516,14 @@ export class SqliteStore implements Store {
 
   async recall(req: RecallRequest): Promise<RecallOutcome> {
     return this.db.transaction((): RecallOutcome => {
-      const r = this.stmt.getMessage.get(req.sdkAppId, pairKey(req.by, req.peer), req.seq) as MessageRow | undefined;
+      const pair = pairKey(req.by, req.peer);
+      const r = (
+        req.seq !== undefined
+          ? this.stmt.getMessage.get(req.sdkAppId, pair, req.seq)
+          : req.clientSeq !== undefined && req.random !== undefined
+            ? this.stmt.getMessageByClientSeq.get(req.sdkAppId, pair, req.clientSeq, req.random)
+            : undefined
+      ) as MessageRow | undefined;
       if (!r || (req.random !== undefined && r.random !== req.random)) return { ok: false, code: 'MSG_NOT_FOUND' };
       if (!req.asAdmin && r.from_id !== req.by) return { ok: false, code: 'MSG_NOT_SENDER' };
       if (r.recalled) return { ok: false, code: 'MSG_ALREADY_RECALLED' };
