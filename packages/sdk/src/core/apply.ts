@@ -65,7 +65,10 @@ export function applyStreamEvents(events: StreamEvent[], ctx: ApplyContext): App
       case 'recall': {
         const peer = ev.from === self ? ev.to : ev.from;
         const id = conversationIdOf(peer);
-        const m = store.find(id, ev.seq, ev.random || undefined) ?? store.find(id, ev.seq);
+        const m =
+          ev.seq !== undefined
+            ? store.find(id, ev.seq, ev.random)
+            : store.all(id).find((x) => x.clientSeq === ev.clientSeq && x.random === ev.random && x.from === ev.from);
         if (m && !m.isRevoked) {
           m.isRevoked = true;
           r.revoked.push(m);

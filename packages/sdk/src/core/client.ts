@@ -195,9 +195,10 @@ export class CoreClient {
   async revoke(m: MessageRecord): Promise<MessageRecord> {
     await this.#requireReady();
     if (m.status !== 'success' || m.seq === 0) throw clientError('CLIENT_REVOKE_FAILED', 'message was not sent');
-    const info = { From_Account: m.from, To_Account: m.to, MsgTimeStamp: m.time, MsgSeq: m.seq, MsgRandom: m.random };
-    // Top-level fields are what Parley reads; MsgInfo is Tencent's wrapper, sent for servers that want it.
-    await this.#connection.request(Cmd.MsgWithdraw, { ...info, MsgKey: m.msgKey, MsgInfo: info });
+    // Tencent's shape (MsgSeq is the sender's own sequence) plus Parley's exact ConvSeq.
+    await this.#connection.request(Cmd.MsgWithdraw, {
+      MsgInfo: { From_Account: m.from, To_Account: m.to, MsgTimeStamp: m.time, MsgSeq: m.clientSeq, MsgRandom: m.random, ConvSeq: m.seq },
+    });
     if (!m.isRevoked) {
       m.isRevoked = true;
       this.events.emit('updated', [m]);

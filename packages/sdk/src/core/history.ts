@@ -57,6 +57,7 @@ export class History {
     const { connection, store } = this.deps;
     let lastMsgTime = fromTop || !anchor ? 0 : anchor.time;
     let msgKey = fromTop || !anchor ? '' : anchor.msgKey;
+    let lastMsgSeq = fromTop || !anchor ? 0 : anchor.seq;
     let got = 0;
     for (let guard = 0; guard < 50 && got < need; guard++) {
       const body = await connection.request(Cmd.GetRoamMsg, {
@@ -64,6 +65,8 @@ export class History {
         MaxCnt: Math.min(this.deps.roamPageSize ?? 100, Math.max(need, 15)),
         LastMsgTime: lastMsgTime,
         MsgKey: msgKey,
+        // Parley extension: the exact conversation-sequence cursor.
+        LastMsgSeq: lastMsgSeq,
         WithRecalledMsg: 1,
         GetDirection: 0,
       });
@@ -84,6 +87,7 @@ export class History {
       if (!page.msgKey && !page.lastMsgTime) return;
       lastMsgTime = page.lastMsgTime;
       msgKey = page.msgKey;
+      lastMsgSeq = page.lastMsgSeq || (Number.isFinite(minSeq) ? minSeq : 0);
     }
   }
 }

@@ -21,7 +21,7 @@ export interface MessageRecord {
   random: number;
   /** Server time in unix seconds (an estimate from the local clock until sent). */
   time: number;
-  /** The client-side MsgSeq we sent (own messages only). */
+  /** The sender's own MsgSeq (Tencent's wire MsgSeq; recall and MsgKey use it). */
   clientSeq: number;
   clientMsgId: string | undefined;
   /** Tencent's "<seq>_<random>_<time>"; '' until sent. */
@@ -76,7 +76,10 @@ export function recordFromWire(m: C2cMsg, self: string): MessageRecord {
   const out = m.From_Account === self;
   const peer = out ? m.To_Account : m.From_Account;
   const conversationId = conversationIdOf(peer);
-  const seq = Number(m.MsgSeq) || 0;
+  // Parley sends the gap-free conversation sequence as ConvSeq; MsgSeq is the sender's own
+  // sequence (Tencent's clients match messages on it). Without ConvSeq, MsgSeq is all there is.
+  const hasConvSeq = typeof m.ConvSeq === 'number' && m.ConvSeq > 0;
+  const seq = hasConvSeq ? (m.ConvSeq as number) : Number(m.MsgSeq) || 0;
   const random = Number(m.MsgRandom) || 0;
   const time = Number(m.MsgTimeStamp) || 0;
   const clientMsgId = typeof m.ClientMsgID === 'string' && m.ClientMsgID !== '' ? m.ClientMsgID : undefined;
@@ -90,7 +93,7 @@ export function recordFromWire(m: C2cMsg, self: string): MessageRecord {
     seq,
     random,
     time,
-    clientSeq: 0,
+    clientSeq: Number(m.MsgSeq) || 0,
     clientMsgId,
     msgKey: typeof m.MsgKey === 'string' && m.MsgKey !== '' ? m.MsgKey : `${seq}_${random}_${time}`,
     elems: Array.isArray(m.MsgBody) ? m.MsgBody : [],
@@ -116,12 +119,13 @@ export function toWire(m: MessageRecord): C2cMsg {
   const w: C2cMsg = {
     From_Account: m.from,
     To_Account: m.to,
-    MsgSeq: m.seq,
+    MsgSeq: m.clientSeq || m.seq,
     MsgRandom: m.random,
     MsgTimeStamp: m.time,
     MsgKey: m.msgKey,
     MsgBody: m.elems,
     MsgFlagBits: m.isRevoked ? 8 : 0,
+    ConvSeq: m.seq,
   };
   if (m.clientMsgId) w.ClientMsgID = m.clientMsgId;
   if (m.cloudCustomData) w.CloudCustomData = m.cloudCustomData;

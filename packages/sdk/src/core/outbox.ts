@@ -32,6 +32,7 @@ export function sendMsgRequest(m: MessageRecord): ReplyBody {
     MsgSeq: m.clientSeq,
     MsgRandom: m.random,
     MsgBody: m.elems,
+    MsgClientTime: m.time,
     ClientMsgID: m.clientMsgId,
   };
   if (m.cloudCustomData) body['CloudCustomData'] = m.cloudCustomData;
@@ -81,7 +82,8 @@ export class Outbox {
         }
         return this.#fail(m, err instanceof SdkError ? err : clientError('CLIENT_NETWORK'));
       }
-      const seq = Number(reply['MsgSeq']);
+      // ConvSeq (Parley) is the conversation sequence; a plain Tencent server only has MsgSeq.
+      const seq = Number(reply['ConvSeq'] ?? reply['MsgSeq']);
       const time = Number(reply['MsgTime']);
       if (Number.isFinite(seq) && seq > 0) m.seq = seq;
       if (Number.isFinite(time) && time > 0) m.time = time;

@@ -16,7 +16,8 @@ export type StreamEvent =
   | { kind: 'read'; noticeSeq: number | undefined; peer: string; readTime: number; readSeq: number | undefined }
   /** The peer read this user's messages up to readTime. */
   | { kind: 'peerRead'; noticeSeq: number | undefined; peer: string; readTime: number; readSeq: number | undefined }
-  | { kind: 'recall'; noticeSeq: number | undefined; from: string; to: string; seq: number; random: number; time: number }
+  /** `seq` is the conversation sequence when the server says (Parley's ConvSeq), else undefined; `clientSeq` is the wire MsgSeq. */
+  | { kind: 'recall'; noticeSeq: number | undefined; from: string; to: string; seq: number | undefined; clientSeq: number; random: number; time: number }
   | { kind: 'conversationDeleted'; noticeSeq: number | undefined; peer: string };
 
 // Compile-time check that every event fits the sync engine.
@@ -66,7 +67,8 @@ function notifyEvents(n: Obj, parent: Obj | undefined): StreamEvent[] {
         noticeSeq: notice(w, withdraw, n, parent),
         from: str(w['From_Account']),
         to: str(w['To_Account']),
-        seq: num(w['MsgSeq']) ?? 0,
+        seq: num(w['ConvSeq']),
+        clientSeq: num(w['MsgSeq']) ?? 0,
         random: num(w['MsgRandom']) ?? 0,
         time: num(w['MsgTimeStamp'] ?? w['MsgTime']) ?? 0,
       });
@@ -117,7 +119,13 @@ function notifyEvents(n: Obj, parent: Obj | undefined): StreamEvent[] {
 /** A getmsg reply as one sync page. */
 export function decodeGetMsgReply(body: Obj): SyncPage<StreamEvent> {
   const events: StreamEvent[] = [];
-  for (const m of arr(body['MsgList'])) events.push(messageEvent(m, undefined));
+  for (const m of arr(body['MsgList'])) {
+    // Tencent carries non-message events during sync as "signalling" MsgList entries that
+    // hold an EventArray (this is how recalls made while offline arrive).
+    if (Array.isArray(m['EventArray'])) {
+      for (const e of decodeEventArray(m['EventArray'])) events.push({ ...e, noticeSeq: e.noticeSeq ?? notice(m) });
+    } else events.push(messageEvent(m, undefined));
+  }
   events.push(...decodeEventArray(body['EventArray']));
   return { cookie: str(body['Cookie']), more: num(body['SyncFlag']) === 1, events };
 }
@@ -147,7 +155,7 @@ export function decodeSessionItems(body: Obj): { items: SessionItem[]; complete:
     if (type !== undefined && type !== 1) continue;
     const peer = str(s['To_Account'] ?? s['Peer_Account']);
     if (!peer || peer.startsWith('@TIM#') || peer.startsWith('@TLS#')) continue;
-    const lastSeq = num(s['LastSeq'] ?? s['MsgSeq']) ?? 0;
+    const lastSeq = num(s['ConvSeq'] ?? s['LastSeq'] ?? s['MsgSeq']) ?? 0;
     const lastTime = num(s['MsgTimeStamp'] ?? s['MsgTime']) ?? 0;
     // Parley puts the last message's body at the top level; Tencent nests it in LastMsg.
     const lastMsg = obj(s['LastMsg']);
@@ -164,6 +172,7 @@ export function decodeSessionItems(body: Obj): { items: SessionItem[]; complete:
             MsgTimeStamp: lastTime,
             MsgKey: str(s['MsgKey']),
             MsgBody: body0,
+            ConvSeq: lastSeq,
             MsgFlagBits: num(s['MsgFlagBits'] ?? s['LastMsgFlags']),
             CloudCustomData: str(s['CloudCustomData'] ?? lastMsg?.['CloudCustomData']) || undefined,
           } as C2cMsg)
@@ -202,11 +211,12 @@ export function pageGetRequest(self: string, cursor: { timeStamp: number; startI
 }
 
 /** A getroammsg reply. */
-export function decodeRoamReply(body: Obj): { complete: boolean; lastMsgTime: number; msgKey: string; msgs: C2cMsg[] } {
+export function decodeRoamReply(body: Obj): { complete: boolean; lastMsgTime: number; msgKey: string; lastMsgSeq: number; msgs: C2cMsg[] } {
   return {
     complete: num(body['Complete']) === 1,
     lastMsgTime: num(body['LastMsgTime']) ?? 0,
     msgKey: str(body['MsgKey']),
+    lastMsgSeq: num(body['LastMsgSeq']) ?? 0,
     msgs: arr(body['MsgList']) as unknown as C2cMsg[],
   };
 }

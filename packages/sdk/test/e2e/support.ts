@@ -41,3 +41,41 @@ export async function waitFor<T>(check: () => T | undefined | false | null, ms =
 export function textOf(m: { payload: unknown }): string {
   return (m.payload as { text?: string }).text ?? '';
 }
+
+/** Close every server-side socket of a user, as a crashed proxy or a server-side timeout would. */
+export function dropServerSockets(srv: TestServer, userID: string): number {
+  const sessions = srv.server.core.registry.sessionsOf(srv.sdkAppId, userID);
+  let n = 0;
+  for (const s of [...sessions]) {
+    // WsConnection has close(code, reason); the LiveSession seam does not expose it.
+    const closable = s as unknown as { close?: (code: number, reason: string) => void };
+    if (typeof closable.close === 'function') {
+      closable.close(1011, 'test drop');
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Send texts one after another; returns the sent messages. */
+export async function sendTexts(tim: TimClient, to: string, texts: string[]) {
+  const out = [];
+  for (const t of texts) {
+    const m = tim.createTextMessage({ to, conversationType: 'C2C', payload: { text: t } });
+    out.push((await tim.sendMessage(m)).data.message);
+  }
+  return out;
+}
+
+/** Walk getMessageList back to the start; returns all messages oldest first and the page count. */
+export async function fullHistory(tim: TimClient, conversationID: string, count = 15) {
+  const pages: Awaited<ReturnType<TimClient['getMessageList']>>['data']['messageList'][] = [];
+  let next: string | undefined;
+  for (let guard = 0; guard < 1000; guard++) {
+    const res = await tim.getMessageList({ conversationID, count, ...(next ? { nextReqMessageID: next } : {}) });
+    pages.unshift(res.data.messageList);
+    if (res.data.isCompleted) break;
+    next = res.data.nextReqMessageID;
+  }
+  return { messages: pages.flat(), pages: pages.length };
+}
