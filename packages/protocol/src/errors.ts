@@ -45,13 +45,28 @@ export const ErrorCodes = {
   REQ_RATE_LIMITED: { tim: 2996, http: 429, retry: 'backoff', message: 'too many requests' },
   REQ_ADMIN_RATE_LIMITED: { tim: 60007, http: 429, retry: 'backoff', message: 'REST API request rate exceeded' },
 
+  // --- REST admin API door (Tencent REST common 60xxx) ---
+  REST_BAD_URL: { tim: 60002, http: 400, retry: 'never', message: 'HTTP method or URL is invalid' },
+  REST_BAD_JSON: { tim: 60003, http: 400, retry: 'never', message: 'request body is not valid JSON' },
+  REST_IDENTIFIER_INVALID: { tim: 60004, http: 401, retry: 'never', message: 'identifier is missing or invalid' },
+  REST_USERSIG_INVALID: { tim: 60005, http: 401, retry: 'never', message: 'usersig is missing or invalid' },
+  REST_SDKAPPID_INVALID: { tim: 60006, http: 401, retry: 'never', message: 'sdkappid is invalid or unknown' },
+  REST_SDKAPPID_MISSING: { tim: 60012, http: 400, retry: 'never', message: 'sdkappid is missing' },
+
   // --- Messages (Tencent 20xxx, 80xxx, 90xxx) ---
+  MSG_BAD_REQUEST: { tim: 20001, http: 400, retry: 'never', message: 'message request is invalid' },
+  MSG_RANDOM_MISSING: { tim: 90005, http: 400, retry: 'never', message: 'MsgRandom is missing or not an integer' },
+  MSG_TOO_MANY_RECIPIENTS: { tim: 90011, http: 400, retry: 'never', message: 'more than 500 recipients in one batch' },
+  MSG_TO_ACCOUNT_NOT_REGISTERED: { tim: 90012, http: 404, retry: 'never', message: 'To_Account is not registered' },
+  MSG_BAD_LIFETIME: { tim: 90026, http: 400, retry: 'never', message: 'MsgLifeTime must be 0-604800 seconds' },
+  MSG_FROM_ACCOUNT_NOT_FOUND: { tim: 90048, http: 404, retry: 'never', message: 'From_Account does not exist' },
   MSG_BAD_BODY: { tim: 90002, http: 400, retry: 'never', message: 'MsgBody is invalid' },
   MSG_BODY_NOT_ARRAY: { tim: 90007, http: 400, retry: 'never', message: 'MsgBody must be an array' },
   MSG_BAD_ELEMENT: { tim: 90010, http: 400, retry: 'never', message: 'message element is invalid' },
   MSG_TO_ACCOUNT_MISSING: { tim: 90003, http: 400, retry: 'never', message: 'To_Account is missing' },
   MSG_RECIPIENT_NOT_FOUND: { tim: 20003, http: 404, retry: 'never', message: 'recipient UserID does not exist' },
   MSG_TOO_LARGE: { tim: 80002, http: 413, retry: 'never', message: 'message content exceeds the size limit' },
+  /** Also carries the app's own codes 120001-130000 from its before-send callback (see ImError's `tim` option). */
   MSG_BLOCKED_BY_CALLBACK: { tim: 20006, http: 403, retry: 'never', message: 'blocked by the before-send callback' },
   MSG_NOT_FOUND: { tim: 20022, http: 404, retry: 'never', message: 'message not found' },
   MSG_ALREADY_RECALLED: { tim: 20023, http: 409, retry: 'never', message: 'message already recalled' },
@@ -61,6 +76,7 @@ export const ErrorCodes = {
 
   // --- Profiles (Tencent 40xxx) ---
   PROFILE_BAD_PARAM: { tim: 40001, http: 400, retry: 'never', message: 'profile request is invalid' },
+  PROFILE_ACCOUNT_NOT_FOUND: { tim: 40003, http: 404, retry: 'never', message: 'account of the profile does not exist' },
   PROFILE_UNKNOWN_TAG: { tim: 40009, http: 400, retry: 'never', message: 'profile tag is not supported' },
   PROFILE_VALUE_TOO_LONG: { tim: 40601, http: 400, retry: 'never', message: 'profile value exceeds 500 bytes' },
 
@@ -85,19 +101,22 @@ export interface WireError {
 /** An error that crosses the wire: a code from the table plus an optional detail message. */
 export class ImError extends Error {
   readonly retryAfterMs: number | undefined;
+  private readonly timOverride: number | undefined;
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    options?: ErrorOptions & { retryAfterMs?: number },
+    /** `tim`: a wire number other than the table's, for codes an app defines (its callback's 120001-130000). */
+    options?: ErrorOptions & { retryAfterMs?: number; tim?: number },
   ) {
     super(message ?? ErrorCodes[code].message, options);
     this.name = 'ImError';
     this.retryAfterMs = options?.retryAfterMs;
+    this.timOverride = options?.tim;
   }
 
   /** The numeric code on the wire. */
   get tim(): number {
-    return ErrorCodes[this.code].tim;
+    return this.timOverride ?? ErrorCodes[this.code].tim;
   }
 
   /** Serialise into Tencent's reply envelope. */
@@ -110,9 +129,15 @@ export class ImError extends Error {
   /** Rebuild from a reply envelope; unknown numbers map to INTERNAL but keep their text. */
   static fromWire(body: { ErrorCode?: number; ErrorInfo?: string; ErrorName?: string; RetryAfterMs?: number }): ImError {
     const code = errorCodeFor(body.ErrorName, body.ErrorCode);
-    return new ImError(code, body.ErrorInfo || undefined, body.RetryAfterMs === undefined ? undefined : { retryAfterMs: body.RetryAfterMs });
+    const own = body.ErrorCode !== undefined && body.ErrorCode >= CALLBACK_CODE_MIN && body.ErrorCode <= CALLBACK_CODE_MAX;
+    const tim = own ? body.ErrorCode : undefined;
+    return new ImError(code, body.ErrorInfo || undefined, { retryAfterMs: body.RetryAfterMs, tim });
   }
 }
+
+/** The range of codes an app's before-send callback may return to reject with its own code. */
+export const CALLBACK_CODE_MIN = 120001;
+export const CALLBACK_CODE_MAX = 130000;
 
 const byNumber = new Map<number, ErrorCode>();
 for (const [name, spec] of Object.entries(ErrorCodes) as [ErrorCode, ErrorSpec][]) {
@@ -123,6 +148,8 @@ for (const [name, spec] of Object.entries(ErrorCodes) as [ErrorCode, ErrorSpec][
 /** Find the symbolic code for a name or number seen on the wire. */
 export function errorCodeFor(name: string | undefined, tim: number | undefined): ErrorCode {
   if (name && name in ErrorCodes) return name as ErrorCode;
+  // Tencent reserves 120001-130000 for the app's own before-send callback rejections.
+  if (tim !== undefined && tim >= CALLBACK_CODE_MIN && tim <= CALLBACK_CODE_MAX) return 'MSG_BLOCKED_BY_CALLBACK';
   if (tim !== undefined) return byNumber.get(tim) ?? 'INTERNAL';
   return 'INTERNAL';
 }
