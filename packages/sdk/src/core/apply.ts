@@ -44,7 +44,10 @@ export function applyStreamEvents(events: StreamEvent[], ctx: ApplyContext): App
         if (conversations.onRead(id, readSeq)) r.conversationsChanged = true;
         const conv = conversations.get(id);
         for (const m of store.all(id)) {
-          if (m.flow === 'in' && !m.isRead && m.seq > 0 && conv && m.seq <= conv.readSeq) m.isRead = true;
+          if (m.flow === 'in' && !m.isRead && m.seq > 0 && conv && m.seq <= conv.readSeq) {
+            m.isRead = true;
+            r.updated.push(m);
+          }
         }
         break;
       }

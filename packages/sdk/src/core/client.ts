@@ -264,7 +264,9 @@ export class CoreClient {
       return { item, lastMessage };
     });
     this.conversations.replace(withMessages);
-    for (const c of this.conversations.list()) this.#markReadFlags(c);
+    const changed: MessageRecord[] = [];
+    for (const c of this.conversations.list()) changed.push(...this.#markReadFlags(c));
+    if (changed.length) this.events.emit('updated', changed);
     this.#conversationsChanged();
   }
 
@@ -331,10 +333,20 @@ export class CoreClient {
     if (emitUpdate) this.events.emit('updated', records);
   }
 
-  #markReadFlags(c: ConversationRecord): void {
+  /** Bring isRead / isPeerRead of cached messages in line with the server's positions. */
+  #markReadFlags(c: ConversationRecord): MessageRecord[] {
+    const changed: MessageRecord[] = [];
     for (const m of this.store.all(c.id)) {
-      if (m.flow === 'in' && m.seq > 0 && m.seq <= c.readSeq) m.isRead = true;
+      if (m.seq === 0) continue;
+      if (m.flow === 'in' && !m.isRead && m.seq <= c.readSeq) {
+        m.isRead = true;
+        changed.push(m);
+      } else if (m.flow === 'out' && !m.isPeerRead && ((c.peerReadSeq > 0 && m.seq <= c.peerReadSeq) || (c.peerReadTime > 0 && m.time <= c.peerReadTime))) {
+        m.isPeerRead = true;
+        changed.push(m);
+      }
     }
+    return changed;
   }
 
   #conversationsChanged(): void {
