@@ -9,6 +9,7 @@ import type { SessionItem } from './wire.ts';
 
 export class ConversationCache {
   readonly #byId = new Map<string, ConversationRecord>();
+  #activity = 0;
 
   get(id: string): ConversationRecord | undefined {
     return this.#byId.get(id);
@@ -16,13 +17,17 @@ export class ConversationCache {
 
   /** Most recent activity first. */
   list(): ConversationRecord[] {
-    return [...this.#byId.values()].sort((a, b) => b.lastTime - a.lastTime || b.lastSeq - a.lastSeq);
+    return [...this.#byId.values()].sort((a, b) => b.lastTime - a.lastTime || b.activity - a.activity);
   }
 
   /** Replace the cache with the server's list; `lastMessage` records come from the store. */
   replace(items: { item: SessionItem; lastMessage: MessageRecord | undefined }[]): void {
     const next = new Map<string, ConversationRecord>();
+    // The server lists the most recent first; keep that order for equal timestamps.
+    let rank = items.length;
     for (const { item, lastMessage } of items) {
+      const prevActivity = this.#byId.get(conversationIdOf(item.peer))?.activity ?? 0;
+      const activity = Math.max(prevActivity, this.#activity + rank--);
       const id = conversationIdOf(item.peer);
       const prev = this.#byId.get(id);
       const lastSeq = Math.max(item.lastSeq, lastMessage?.seq ?? 0);
@@ -37,8 +42,10 @@ export class ConversationCache {
         lastTime: Math.max(item.lastTime, lastMessage?.time ?? 0),
         peerReadTime: Math.max(item.peerReadTime, prev?.peerReadTime ?? 0),
         peerReadSeq: Math.max(item.peerReadSeq ?? 0, prev?.peerReadSeq ?? 0),
+        activity,
       });
     }
+    this.#activity += items.length;
     this.#byId.clear();
     for (const [k, v] of next) this.#byId.set(k, v);
   }
@@ -60,6 +67,7 @@ export class ConversationCache {
         lastTime: 0,
         peerReadTime: 0,
         peerReadSeq: 0,
+        activity: 0,
       };
       this.#byId.set(c.id, c);
     }
@@ -69,6 +77,7 @@ export class ConversationCache {
       c.lastSeq = m.seq;
       c.lastMessage = m;
       c.lastTime = Math.max(c.lastTime, m.time);
+      c.activity = ++this.#activity;
     }
     // Sending implies having read everything before it (the server applies the same rule).
     if (m.flow === 'out' && m.seq > c.readSeq) c.readSeq = m.seq;

@@ -51,6 +51,8 @@ export interface ConversationRecord {
   peerReadTime: number;
   /** Sequence up to which the peer has read, when the server says so. */
   peerReadSeq: number;
+  /** Tie-breaker for equal lastTime (seconds): higher = more recent activity. */
+  activity: number;
 }
 
 export const C2C_PREFIX = 'C2C';

@@ -218,7 +218,7 @@ export class TimClient {
         code: 0,
         data: {
           conversation: toConversation(
-            { id: conversationID, peer, unreadCount: 0, lastSeq: 0, readSeq: 0, lastMessage: undefined, lastTime: 0, peerReadTime: 0, peerReadSeq: 0 },
+            { id: conversationID, peer, unreadCount: 0, lastSeq: 0, readSeq: 0, lastMessage: undefined, lastTime: 0, peerReadTime: 0, peerReadSeq: 0, activity: 0 },
             this.#core.userID,
           ),
         },
