@@ -20,6 +20,22 @@ export interface AppOptions {
   otherInstances: number;
   /** Create the recipient account on first message instead of refusing. */
   autoCreateAccounts: boolean;
+  /** Where and how to call the app's webhooks (Tencent's "third-party callbacks"); absent = none. */
+  callback?: CallbackConfig;
+}
+
+/** Webhook settings of one app (see webhooks/config.ts for defaults and checks). */
+export interface CallbackConfig {
+  /** http(s) URL the callbacks are POSTed to. */
+  url: string;
+  /** CallbackCommand names to send, e.g. "C2C.CallbackAfterSendMsg". */
+  events: string[];
+  /** How long a call may take, milliseconds. */
+  timeoutMs: number;
+  /** When the before-send callback fails or times out: refuse the message (true) or deliver it (false). */
+  failClosed: boolean;
+  /** Optional Tencent-style auth token: adds `Sign=sha256(token + RequestTime)` to the query. */
+  token?: string;
 }
 
 export const DEFAULT_APP_OPTIONS: AppOptions = { webInstances: 1, otherInstances: 1, autoCreateAccounts: false };
@@ -185,6 +201,8 @@ export interface Store {
   /** History of a pair for an admin, ignoring either side's clearing, newest first. */
   getPairHistory(sdkAppId: number, a: string, b: string, opts: { beforeSeq?: number; minTime?: number; maxTime?: number; limit: number }): Promise<StoredMessage[]>;
   countMessages(sdkAppId?: number): Promise<number>;
+  /** The message `from` sent with this idempotency key, if any. */
+  getMessageByClientMsgId(sdkAppId: number, from: string, clientMsgId: string): Promise<StoredMessage | undefined>;
 
   // --- the per-user stream ---
   /** Events of `user` with cursor > after, ascending, at most `limit`. */
@@ -202,8 +220,47 @@ export interface Store {
   recall(req: RecallRequest): Promise<RecallOutcome>;
   /** Hide the conversation and its history for `user` only. */
   deleteConversation(sdkAppId: number, user: string, peer: string): Promise<CommittedEvent[]>;
+  /** Sum of `user`'s unread counts over all conversations. */
+  totalUnread(sdkAppId: number, user: string): Promise<number>;
+
+  // --- webhook outbox (after-events; at-least-once delivery) ---
+  /** Append a delivery, due at once; returns its id. */
+  enqueueWebhook(delivery: NewWebhookDelivery): Promise<number>;
+  /**
+   * Take up to `limit` deliveries due at `nowMs` (oldest first, any app) and push their due
+   * time to `nowMs + leaseMs`, atomically, so nodes sharing the store do not send the same
+   * one at once. A node that dies mid-delivery leaves it to be retried when the lease ends.
+   */
+  claimWebhooks(nowMs: number, limit: number, leaseMs: number): Promise<WebhookDelivery[]>;
+  /** Forget a delivery (sent, or given up). */
+  deleteWebhook(id: number): Promise<void>;
+  /** Record a failed attempt: attempts + 1, next try at `nextAttemptAt` (ms). */
+  retryWebhook(id: number, nextAttemptAt: number): Promise<void>;
+  /** Deliveries still waiting, of one app or all. */
+  countWebhooks(sdkAppId?: number): Promise<number>;
 
   close(): Promise<void>;
+}
+
+/** An after-event webhook call waiting in the durable outbox. */
+export interface NewWebhookDelivery {
+  sdkAppId: number;
+  /** Tencent's CallbackCommand. */
+  command: string;
+  /** Query parameters besides the ones every call carries (OptPlatform, ClientIP). */
+  query: Record<string, string>;
+  /** The JSON body exactly as it will be sent (and signed) on every attempt. */
+  body: string;
+  /** Milliseconds since epoch. */
+  createdAt: number;
+}
+
+export interface WebhookDelivery extends NewWebhookDelivery {
+  id: number;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** Milliseconds since epoch when the next attempt is due. */
+  nextAttemptAt: number;
 }
 
 /** The key of a pair of users: order-independent, so both directions share one conversation. */

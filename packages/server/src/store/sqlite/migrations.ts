@@ -95,4 +95,18 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (sdk_app_id, user_id, cursor)
   ) WITHOUT ROWID;
   `,
+  // 2: the durable outbox of webhook after-events.
+  `
+  CREATE TABLE webhook_outbox (
+    id INTEGER PRIMARY KEY,
+    sdk_app_id INTEGER NOT NULL,
+    command TEXT NOT NULL,
+    query TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, id);
+  `,
 ];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { describeStoreContract } from '../store.contract.ts';
+import { describeWebhookStoreContract } from '../store.webhooks.contract.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -14,6 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeStoreContract('SqliteStore (file)', () => new SqliteStore({ path: tempFile() }));
 describeStoreContract('SqliteStore (:memory:)', () => new SqliteStore({ path: ':memory:' }));
+describeWebhookStoreContract('SqliteStore (file)', () => new SqliteStore({ path: tempFile() }));
 
 describe('SqliteStore', () => {
   const open: SqliteStore[] = [];

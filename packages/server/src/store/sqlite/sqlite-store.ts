@@ -24,6 +24,8 @@ import {
   type Store,
   type StoredMessage,
   type UserEvent,
+  type NewWebhookDelivery,
+  type WebhookDelivery,
 } from '../store.ts';
 
 /** Durability of a commit: FULL survives power loss, NORMAL survives a process crash. */
@@ -273,6 +275,21 @@ export class SqliteStore implements Store {
         `UPDATE user_conversations SET hidden = 1, cleared_seq = last_seq, read_seq = last_seq, first_unread_cursor = NULL
          WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ?`,
       ),
+      totalUnread: d.prepare(
+        'SELECT COALESCE(SUM(MAX(0, last_seq - read_seq)), 0) AS n FROM user_conversations WHERE sdk_app_id = ? AND user_id = ? AND hidden = 0',
+      ),
+      enqueueWebhook: d.prepare(
+        'INSERT INTO webhook_outbox (sdk_app_id, command, query, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      claimWebhooks: d.prepare(
+        `UPDATE webhook_outbox SET next_attempt_at = ?
+         WHERE id IN (SELECT id FROM webhook_outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
+         RETURNING *`,
+      ),
+      deleteWebhook: d.prepare('DELETE FROM webhook_outbox WHERE id = ?'),
+      retryWebhook: d.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?'),
+      countWebhooks: d.prepare('SELECT COUNT(*) AS n FROM webhook_outbox'),
+      countAppWebhooks: d.prepare('SELECT COUNT(*) AS n FROM webhook_outbox WHERE sdk_app_id = ?'),
     };
   }
 
@@ -548,6 +565,51 @@ export class SqliteStore implements Store {
       const cursor = this.appendEvent(sdkAppId, user, 'conv_deleted', peer, 0, null);
       return [{ userId: user, event: { cursor, kind: 'conv_deleted', peer } }];
     })();
+  }
+
+  async totalUnread(sdkAppId: number, user: string): Promise<number> {
+    return (this.stmt.totalUnread.get(sdkAppId, user) as { n: number }).n;
+  }
+
+  async getMessageByClientMsgId(sdkAppId: number, from: string, clientMsgId: string): Promise<StoredMessage | undefined> {
+    const r = this.stmt.messageByClientId.get(sdkAppId, from, clientMsgId) as MessageRow | undefined;
+    return r && toMessage(r);
+  }
+
+  // --- webhook outbox ---
+
+  async enqueueWebhook(d: NewWebhookDelivery): Promise<number> {
+    const info = this.stmt.enqueueWebhook.run(d.sdkAppId, d.command, JSON.stringify(d.query), d.body, d.createdAt, d.createdAt);
+    return Number(info.lastInsertRowid);
+  }
+
+  async claimWebhooks(nowMs: number, limit: number, leaseMs: number): Promise<WebhookDelivery[]> {
+    const rows = this.stmt.claimWebhooks.all(nowMs + leaseMs, nowMs, limit) as Row[];
+    return rows
+      .map((r) => ({
+        id: r.id as number,
+        sdkAppId: r.sdk_app_id as number,
+        command: r.command as string,
+        query: JSON.parse(r.query as string) as Record<string, string>,
+        body: r.body as string,
+        createdAt: r.created_at as number,
+        attempts: r.attempts as number,
+        nextAttemptAt: r.next_attempt_at as number,
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async deleteWebhook(id: number): Promise<void> {
+    this.stmt.deleteWebhook.run(id);
+  }
+
+  async retryWebhook(id: number, nextAttemptAt: number): Promise<void> {
+    this.stmt.retryWebhook.run(nextAttemptAt, id);
+  }
+
+  async countWebhooks(sdkAppId?: number): Promise<number> {
+    const r = sdkAppId === undefined ? this.stmt.countWebhooks.get() : this.stmt.countAppWebhooks.get(sdkAppId);
+    return (r as { n: number }).n;
   }
 
   async close(): Promise<void> {
