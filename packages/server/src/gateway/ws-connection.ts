@@ -10,7 +10,7 @@ import type { Core } from '../core.ts';
 import type { Identity } from '../session/auth.ts';
 import { parseSdkAppId } from '../session/auth.ts';
 import { platformClass } from '../session/platform.ts';
-import type { LiveSession, RenderCache } from '../session/registry.ts';
+import type { LiveSession, RenderCache, SessionEnd } from '../session/registry.ts';
 import { findCommand, type ClientContext } from './commands.ts';
 import { decodeFrame, encodeError, encodePush, encodeReply, isProblem } from './frame-codec.ts';
 import { eventsToPushBody } from './tencent-shapes.ts';
@@ -131,9 +131,9 @@ export class WsConnection implements LiveSession {
     };
   }
 
-  private logout(): void {
+  private logout(end: SessionEnd = 'logout', kickType?: number): void {
     if (!this.ctx) return;
-    this.core.registry.detach(this);
+    this.core.registry.detach(this, end, kickType);
     this.ctx = undefined;
     this.identity = undefined;
   }
@@ -167,7 +167,7 @@ export class WsConnection implements LiveSession {
         EventArray: [{ Event: 10, C2cNotifyMsgArray: [{ SubMsgType: 0x96, KickoutMsgNotify: { KickType: kickType, NewInstInfo: {} } }] }],
       }),
     );
-    this.logout();
+    this.logout(kickType === KickType.UserSigExpired ? 'expired' : 'kicked', kickType);
     // Leave the client a moment to answer (Tencent's SDK sends wslogout first), then close.
     setTimeout(() => this.close(closeCode, reason), KICK_CLOSE_DELAY_MS).unref();
   }
@@ -194,7 +194,7 @@ export class WsConnection implements LiveSession {
   /** Close the socket with a code and reason; the session ends with it. */
   close(code: number, reason: string): void {
     if (this.closed) return;
-    this.logout();
+    this.logout(code === CloseCode.HeartbeatTimeout ? 'timeout' : 'closed');
     // Let queued frames (a kick notice) flush before the close frame.
     this.socket.close(code, reason);
     this.handleClose();
@@ -205,7 +205,7 @@ export class WsConnection implements LiveSession {
       return;
     }
     this.closed = true;
-    this.logout();
+    this.logout('closed');
     this.onClosed(this);
   }
 }

@@ -28,6 +28,17 @@ export interface LiveSession {
   kick(kickType: number): void;
 }
 
+/**
+ * Why a session ended: the client logged out, its connection closed, it fell silent past
+ * the heartbeat deadline, it was kicked (`kickType` says by what), or its UserSig expired.
+ */
+export type SessionEnd = 'logout' | 'closed' | 'timeout' | 'kicked' | 'expired';
+
+/** A session came or went on this node (webhooks turn these into State.StateChange). */
+export type SessionChange =
+  | { type: 'attached'; session: LiveSession }
+  | { type: 'detached'; session: LiveSession; end: SessionEnd; kickType?: number };
+
 interface UserEntry {
   sessions: LiveSession[];
   unsubscribe: Promise<Unsubscribe>;
@@ -35,6 +46,7 @@ interface UserEntry {
 
 export class SessionRegistry {
   private readonly users = new Map<string, UserEntry>();
+  private readonly listeners: ((change: SessionChange) => void)[] = [];
   private count = 0;
 
   constructor(
@@ -45,6 +57,25 @@ export class SessionRegistry {
   /** Number of live sessions on this node. */
   get size(): number {
     return this.count;
+  }
+
+  /** Be told of every attach and detach on this node; returns a function that stops it. Listeners must not throw. */
+  onChange(listener: (change: SessionChange) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private emit(change: SessionChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch (err) {
+        this.log.error('session listener failed', { err });
+      }
+    }
   }
 
   /** Live sessions of one user on this node. */
@@ -72,13 +103,14 @@ export class SessionRegistry {
     }
     entry.sessions.push(session);
     this.count++;
+    this.emit({ type: 'attached', session });
     await entry.unsubscribe;
     const limit = session.platformClass === 'web' ? app.options.webInstances : app.options.otherInstances;
     await this.bus.publish(topic, { type: 'login', instId: session.instId, platformClass: session.platformClass, at: session.loginAt, limit });
   }
 
-  /** Forget a session (logout, close, kick). Idempotent. */
-  detach(session: LiveSession): void {
+  /** Forget a session (logout, close, kick). Idempotent: only the first call counts, with its reason. */
+  detach(session: LiveSession, end: SessionEnd = 'closed', kickType?: number): void {
     const topic = userTopic(session.sdkAppId, session.userId);
     const entry = this.users.get(topic);
     if (!entry) return;
@@ -86,6 +118,7 @@ export class SessionRegistry {
     if (i < 0) return;
     entry.sessions.splice(i, 1);
     this.count--;
+    this.emit({ type: 'detached', session, end, kickType });
     if (entry.sessions.length === 0) {
       this.users.delete(topic);
       entry.unsubscribe.then((u) => u()).catch((err: unknown) => this.log.warn('bus unsubscribe failed', { err }));
