@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, ENV_NAMES, configFromEnv, parseOption, resolveConfig, type ServerConfig } from './config.ts';
+
+describe('configFromEnv', () => {
+  it('returns nothing for an environment without PARLEY_* variables', () => {
+    expect(configFromEnv({ PATH: '/usr/bin', PORT: '9999' })).toEqual({});
+  });
+
+  it('ignores empty variables, so `PARLEY_PORT=` means the default', () => {
+    expect(configFromEnv({ PARLEY_PORT: '', PARLEY_DEMO: '' })).toEqual({});
+  });
+
+  it('reads every option from its variable with the right type', () => {
+    const env = {
+      PARLEY_PORT: '0',
+      PARLEY_HOST: '0.0.0.0',
+      PARLEY_DATA_DIR: '/var/lib/parley',
+      PARLEY_SQLITE_SYNC: 'normal',
+      PARLEY_DEMO: 'true',
+      PARLEY_HEARTBEAT_SECONDS: '12.5',
+      PARLEY_MAX_MESSAGE_BYTES: '4000',
+      PARLEY_MAX_FRAME_BYTES: '9000',
+      PARLEY_RECALL_WINDOW_SECONDS: '300',
+      PARLEY_SEND_RATE: '5',
+      PARLEY_SEND_BURST: '10',
+      PARLEY_LOG_LEVEL: 'warn',
+    };
+    const expected: ServerConfig = {
+      port: 0,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/parley',
+      sqliteSync: 'normal',
+      demo: true,
+      heartbeatSeconds: 12.5,
+      maxMessageBytes: 4000,
+      maxFrameBytes: 9000,
+      recallWindowSeconds: 300,
+      sendRatePerSecond: 5,
+      sendBurst: 10,
+      logLevel: 'warn',
+    };
+    expect(configFromEnv(env)).toEqual(expected);
+    expect(resolveConfig(configFromEnv(env))).toEqual(expected);
+  });
+
+  it('has a variable for every option, each named PARLEY_*', () => {
+    expect(Object.keys(ENV_NAMES).sort()).toEqual(Object.keys(DEFAULT_CONFIG).sort());
+    for (const name of Object.values(ENV_NAMES)) expect(name).toMatch(/^PARLEY_[A-Z_]+$/);
+    expect(new Set(Object.values(ENV_NAMES)).size).toBe(Object.keys(ENV_NAMES).length);
+  });
+
+  it.each(['1', 'true', 'TRUE', 'yes', 'on'])('reads %s as true for a boolean option', (raw) => {
+    expect(configFromEnv({ PARLEY_DEMO: raw })).toEqual({ demo: true });
+  });
+
+  it.each(['0', 'false', 'No', 'off'])('reads %s as false for a boolean option', (raw) => {
+    expect(configFromEnv({ PARLEY_DEMO: raw })).toEqual({ demo: false });
+  });
+
+  it.each([
+    ['PARLEY_PORT', 'eighty'],
+    ['PARLEY_PORT', '-1'],
+    ['PARLEY_PORT', ' '],
+    ['PARLEY_HEARTBEAT_SECONDS', 'NaN'],
+    ['PARLEY_SEND_RATE', 'Infinity'],
+    ['PARLEY_MAX_MESSAGE_BYTES', '8k'],
+    ['PARLEY_DEMO', 'maybe'],
+  ])('throws a RangeError naming %s for %j', (name, raw) => {
+    expect(() => configFromEnv({ [name]: raw })).toThrow(RangeError);
+    expect(() => configFromEnv({ [name]: raw })).toThrow(name);
+    expect(() => configFromEnv({ [name]: raw })).toThrow(raw.trim() === '' ? name : raw);
+  });
+});
+
+describe('parseOption', () => {
+  it('names the source it was given, so a flag error names the flag', () => {
+    expect(() => parseOption('port', 'x', '--port')).toThrow(new RangeError('--port: expected a non-negative number, got "x"'));
+    expect(() => parseOption('demo', 'x', '--demo')).toThrow(/^--demo: /);
+  });
+
+  it('passes string options through unchanged', () => {
+    expect(parseOption('dataDir', ' ./my data ', '--data-dir')).toBe(' ./my data ');
+  });
+});
+
+describe('resolveConfig', () => {
+  it('fills every option from the defaults', () => {
+    expect(resolveConfig()).toEqual(DEFAULT_CONFIG);
+    expect(resolveConfig({ port: undefined, host: undefined })).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('lets given options win over the defaults', () => {
+    expect(resolveConfig({ port: 0, logLevel: 'silent' })).toEqual({ ...DEFAULT_CONFIG, port: 0, logLevel: 'silent' });
+  });
+
+  it.each<[string, Partial<ServerConfig>, RegExp]>([
+    ['a port above 65535', { port: 70000 }, /^port /],
+    ['a fractional port', { port: 80.5 }, /^port /],
+    ['an unknown sqlite sync mode', { sqliteSync: 'off' as ServerConfig['sqliteSync'] }, /sqliteSync/],
+    ['a zero heartbeat', { heartbeatSeconds: 0 }, /heartbeatSeconds/],
+    ['a frame limit not above the message limit', { maxMessageBytes: 9000, maxFrameBytes: 9000 }, /maxFrameBytes/],
+    ['a zero send rate', { sendRatePerSecond: 0 }, /sendRatePerSecond/],
+    ['a zero burst', { sendBurst: 0 }, /sendBurst/],
+    ['an unknown log level', { logLevel: 'loud' as ServerConfig['logLevel'] }, /logLevel/],
+  ])('throws a RangeError naming the option for %s', (_what, partial, message) => {
+    expect(() => resolveConfig(partial)).toThrow(RangeError);
+    expect(() => resolveConfig(partial)).toThrow(message);
+  });
+
+  // configFromEnv checks only the type, so these reach resolveConfig and its message names the
+  // option (`sqliteSync`, `port`) rather than the variable or flag the operator set.
+  it.todo('names PARLEY_SQLITE_SYNC / --sqlite-sync when the value is not full or normal');
+  it.todo('names PARLEY_PORT / --port when the port is above 65535');
+});
