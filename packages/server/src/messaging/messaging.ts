@@ -6,7 +6,8 @@
  * events published on the Bus, per user in cursor order. A client that misses a publish
  * finds the event again through `sync`, because every event is in the user's stream.
  */
-import { ImError } from '@parley/protocol';
+import { crc32 } from 'node:zlib';
+import { ImError, type MsgElem } from '@parley/protocol';
 import type { Bus } from '../bus/bus.ts';
 import { userTopic } from '../bus/bus.ts';
 import type { ServerConfig } from '../config.ts';
@@ -14,6 +15,7 @@ import type {
   AppRecord,
   CommittedEvent,
   ConversationRecord,
+  SendOutcome,
   Store,
   StoredMessage,
   UserEvent,
@@ -39,6 +41,14 @@ export interface SendInput {
   /** Record the message in the sender's stream too (default true). */
   syncToSender?: boolean;
   noUnread?: boolean;
+  /**
+   * For senders that do not make `clientMsgId` unique per message (Tencent's REST sendmsg):
+   * the key is combined with a hash of the content, and a repeat within this many seconds
+   * returns the first message instead of sending again.
+   */
+  dedupeWindowSeconds?: number;
+  /** Tencent's MsgLifeTime 0: for online sessions only, so it is neither unread nor in the offline backlog. */
+  onlineOnly?: boolean;
 }
 
 export interface SendOptions {
@@ -46,6 +56,14 @@ export interface SendOptions {
   originInstId?: string;
   /** Client sends are rate-limited per user; the admin API has its own limit. */
   rateLimit: boolean;
+  /** Where the send came from, for webhooks: Tencent's OptPlatform name ("RESTAPI", "Web", …). */
+  platform?: string;
+  /** The caller's IP address, for webhooks. */
+  clientIp?: string;
+  /** Do not run the before-send hook (Tencent's ForbidBeforeSendMsgCallback; batchsendmsg). */
+  skipBeforeSend?: boolean;
+  /** Tell after-commit hooks not to fire the after-send callback (ForbidAfterSendMsgCallback; batchsendmsg). */
+  skipAfterSend?: boolean;
 }
 
 export interface SendResult {
@@ -53,14 +71,39 @@ export interface SendResult {
   duplicate: boolean;
   /** The sender's stream cursor of this message, when it was recorded there. */
   senderCursor: number | undefined;
+  /** The before-send hook dropped the message silently: nothing was stored or delivered. */
+  dropped?: boolean;
 }
 
-/** Hook run before a send is committed (webhooks): may reject or rewrite the message. */
-export type BeforeSendHook = (app: AppRecord, draft: { from: string; to: string; random: number; time: number; body: import('@parley/protocol').MsgElem[]; cloudCustomData: string }) =>
-  Promise<{ body?: import('@parley/protocol').MsgElem[]; cloudCustomData?: string } | void>;
+/** A message about to be committed, as the before-send hook sees it. */
+export interface SendDraft {
+  from: string;
+  to: string;
+  random: number;
+  /** The sender's MsgSeq when it gave one (Tencent's MsgKey is built from it). */
+  clientSeq: number | undefined;
+  time: number;
+  body: MsgElem[];
+  cloudCustomData: string;
+  onlineOnly: boolean;
+}
+
+/** What the before-send hook decided: nothing (deliver as is), new content, or a silent drop. Rejections are thrown as ImError. */
+export type BeforeSendVerdict = { body?: MsgElem[]; cloudCustomData?: string; drop?: boolean } | void;
+
+/** Hook run before a send is committed (webhooks): may reject, drop or rewrite the message. */
+export type BeforeSendHook = (app: AppRecord, draft: SendDraft, opts: SendOptions) => Promise<BeforeSendVerdict>;
+
+/** Facts about a committed change that hooks may need besides the message (webhooks). */
+export interface CommitInfo {
+  platform?: string;
+  clientIp?: string;
+  onlineOnly?: boolean;
+  skipAfterSend?: boolean;
+}
 
 /** Hook run after commit (webhooks, metrics). Must not throw. */
-export type AfterCommitHook = (app: AppRecord, kind: 'send' | 'recall' | 'read', message: StoredMessage | undefined, events: CommittedEvent[]) => void;
+export type AfterCommitHook = (app: AppRecord, kind: 'send' | 'recall' | 'read', message: StoredMessage | undefined, events: CommittedEvent[], info: CommitInfo) => void;
 
 export interface SyncPage {
   events: UserEvent[];
@@ -77,6 +120,8 @@ export class Messaging {
   private readonly sendLimiter: RateLimiter;
   beforeSend: BeforeSendHook | undefined;
   readonly afterCommit: AfterCommitHook[] = [];
+  /** Per-sender tail of sends in flight, used while a before-send hook is set (see send). */
+  private readonly senderTails = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -110,34 +155,105 @@ export class Messaging {
       const wait = this.sendLimiter.take(`${app.sdkAppId}:${from}`);
       if (wait > 0) throw new ImError('REQ_RATE_LIMITED', `send rate exceeded; retry after ${wait} ms`, { retryAfterMs: wait });
     }
-    const time = this.now();
-    if (this.beforeSend) {
-      const change = await this.beforeSend(app, { from, to: input.to, random: random as number, time, body, cloudCustomData });
-      if (change?.body) body = normaliseMsgBody(change.body);
-      if (change?.cloudCustomData !== undefined) cloudCustomData = change.cloudCustomData;
+    // An async before-send hook would let a sender's later message overtake an earlier one
+    // whose callback is slower; while a hook is set, each sender's sends take turns from
+    // here until their commit is queued (GroupCommit keeps queue order).
+    const key = `${app.sdkAppId}:${from}`;
+    const before = this.beforeSend;
+    let release: (() => void) | undefined;
+    if (before) {
+      const previous = this.senderTails.get(key);
+      const mine = new Promise<void>((r) => (release = r));
+      this.senderTails.set(key, mine);
+      mine.then(() => {
+        if (this.senderTails.get(key) === mine) this.senderTails.delete(key);
+      });
+      if (previous) await previous;
     }
-    const syncToSender = input.syncToSender ?? true;
-    const outcome = await this.commit.send({
-      sdkAppId: app.sdkAppId,
-      from,
-      to: input.to,
-      random: random as number,
-      clientMsgId: input.clientMsgId,
-      time,
-      clientSeq: input.clientSeq,
-      clientTime: input.clientTime,
-      body,
-      cloudCustomData,
-      fromNick: input.fromNick ?? '',
-      syncToSender,
-      autoCreateRecipient: app.options.autoCreateAccounts,
-      noUnread: input.noUnread,
-    });
+    let pending: Promise<SendOutcome>;
+    let clientMsgId = input.clientMsgId;
+    const time = this.now();
+    try {
+      if (input.dedupeWindowSeconds) {
+        const dup = await this.findRecentDuplicate(app, from, input, body, cloudCustomData, time);
+        if (typeof dup !== 'string') return { message: dup, duplicate: true, senderCursor: undefined };
+        clientMsgId = dup;
+      }
+      const onlineOnly = input.onlineOnly ?? false;
+      if (before && !opts.skipBeforeSend) {
+        const draft: SendDraft = { from, to: input.to, random: random as number, clientSeq: input.clientSeq, time, body, cloudCustomData, onlineOnly };
+        const verdict = await before(app, draft, opts);
+        if (verdict?.drop) return { message: this.droppedMessage(app, from, draft, input, clientMsgId), duplicate: false, senderCursor: undefined, dropped: true };
+        if (verdict?.body) body = normaliseMsgBody(verdict.body);
+        if (verdict?.cloudCustomData !== undefined) cloudCustomData = verdict.cloudCustomData;
+      }
+      pending = this.commit.send({
+        sdkAppId: app.sdkAppId,
+        from,
+        to: input.to,
+        random: random as number,
+        clientMsgId,
+        time,
+        clientSeq: input.clientSeq,
+        clientTime: input.clientTime,
+        body,
+        cloudCustomData,
+        fromNick: input.fromNick ?? '',
+        syncToSender: input.syncToSender ?? true,
+        autoCreateRecipient: app.options.autoCreateAccounts,
+        noUnread: input.noUnread || onlineOnly,
+      });
+    } finally {
+      release?.();
+    }
+    const outcome = await pending;
     if (!outcome.ok) throw new ImError(outcome.code, `To_Account "${input.to}" does not exist`);
     await this.publish(app.sdkAppId, outcome.events, from, opts.originInstId);
-    if (!outcome.duplicate) for (const h of this.afterCommit) h(app, 'send', outcome.message, outcome.events);
+    if (!outcome.duplicate) {
+      const info: CommitInfo = { platform: opts.platform, clientIp: opts.clientIp, onlineOnly: input.onlineOnly, skipAfterSend: opts.skipAfterSend };
+      for (const h of this.afterCommit) h(app, 'send', outcome.message, outcome.events, info);
+    }
     const own = outcome.events.find((e) => e.userId === from);
     return { message: outcome.message, duplicate: outcome.duplicate, senderCursor: own?.event.cursor };
+  }
+
+  /**
+   * The dedupe window of keys that name content, not a message: the key is the caller's
+   * plus a content hash plus the window the send falls in; the previous window's key is
+   * looked up too, so a repeat just across a window boundary is still found. Returns the
+   * earlier message, or the key to send with.
+   */
+  private async findRecentDuplicate(app: AppRecord, from: string, input: SendInput, body: MsgElem[], cloudCustomData: string, time: number): Promise<StoredMessage | string> {
+    const window = input.dedupeWindowSeconds!;
+    const hash = crc32(JSON.stringify(body) + '\n' + cloudCustomData).toString(16);
+    const base = `${input.clientMsgId}:${hash}@`;
+    const bucket = Math.floor(time / window);
+    for (const b of [bucket, bucket - 1]) {
+      const earlier = await this.store.getMessageByClientMsgId(app.sdkAppId, from, base + b);
+      if (earlier && time - earlier.time <= window) return earlier;
+    }
+    return base + bucket;
+  }
+
+  /** What the sender is told about a message its app's callback dropped: success, nothing stored. */
+  private droppedMessage(app: AppRecord, from: string, d: SendDraft, input: SendInput, clientMsgId: string): StoredMessage {
+    return {
+      id: '',
+      sdkAppId: app.sdkAppId,
+      from,
+      to: d.to,
+      seq: 0,
+      random: d.random,
+      time: d.time,
+      clientSeq: d.clientSeq ?? 0,
+      clientTime: input.clientTime ?? d.time,
+      fromTinyId: 0,
+      clientMsgId,
+      body: d.body,
+      cloudCustomData: d.cloudCustomData,
+      fromNick: input.fromNick ?? '',
+      recalled: false,
+    };
   }
 
   /** One page of the user's stream after the cookie ('' = the unread backlog, then live). */
@@ -203,7 +319,7 @@ export class Messaging {
     checkUserId(peer);
     const r = await this.store.markRead(app.sdkAppId, user, peer, upToSeq);
     await this.publish(app.sdkAppId, r.events, user, originInstId);
-    if (r.events.length) for (const h of this.afterCommit) h(app, 'read', undefined, r.events);
+    if (r.events.length) for (const h of this.afterCommit) h(app, 'read', undefined, r.events, {});
     return r;
   }
 
@@ -216,7 +332,7 @@ export class Messaging {
     user: string,
     peer: unknown,
     target: { seq?: number; clientSeq?: number; random?: number },
-    opts: { originInstId?: string; asAdmin?: boolean } = {},
+    opts: { originInstId?: string; asAdmin?: boolean; platform?: string; clientIp?: string } = {},
   ) {
     checkUserId(peer);
     const r = await this.store.recall({
@@ -230,7 +346,7 @@ export class Messaging {
     });
     if (!r.ok) throw new ImError(r.code);
     await this.publish(app.sdkAppId, r.events, user, opts.originInstId);
-    for (const h of this.afterCommit) h(app, 'recall', r.message, r.events);
+    for (const h of this.afterCommit) h(app, 'recall', r.message, r.events, { platform: opts.platform, clientIp: opts.clientIp });
     return r.message;
   }
 
