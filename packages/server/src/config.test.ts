@@ -23,6 +23,9 @@ describe('configFromEnv', () => {
       PARLEY_RECALL_WINDOW_SECONDS: '300',
       PARLEY_SEND_RATE: '5',
       PARLEY_SEND_BURST: '10',
+      PARLEY_ADMIN_RATE: '50',
+      PARLEY_WEBHOOK_RETRY_BASE_MS: '100',
+      PARLEY_WEBHOOK_RETRY_MAX_MS: '5000',
       PARLEY_LOG_LEVEL: 'warn',
     };
     const expected: ServerConfig = {
@@ -37,6 +40,9 @@ describe('configFromEnv', () => {
       recallWindowSeconds: 300,
       sendRatePerSecond: 5,
       sendBurst: 10,
+      adminRatePerSecond: 50,
+      webhookRetryBaseMs: 100,
+      webhookRetryMaxMs: 5000,
       logLevel: 'warn',
     };
     expect(configFromEnv(env)).toEqual(expected);

@@ -26,6 +26,12 @@ export interface ServerConfig {
   /** Per-user send rate: sustained messages per second and burst size. */
   sendRatePerSecond: number;
   sendBurst: number;
+  /** REST admin API requests per second, per app and command (Tencent: 200; half for the bulk account commands). */
+  adminRatePerSecond: number;
+  /** First retry delay of a failed webhook after-event, ms; doubles per attempt. */
+  webhookRetryBaseMs: number;
+  /** Longest delay between webhook retries, ms. */
+  webhookRetryMaxMs: number;
   /** Log level for the server's JSON log lines. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -42,6 +48,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   recallWindowSeconds: 120,
   sendRatePerSecond: 20,
   sendBurst: 40,
+  adminRatePerSecond: 200,
+  webhookRetryBaseMs: 1000,
+  webhookRetryMaxMs: 300_000,
   logLevel: 'info',
 };
 
@@ -58,6 +67,9 @@ export const ENV_NAMES: Record<keyof ServerConfig, string> = {
   recallWindowSeconds: 'PARLEY_RECALL_WINDOW_SECONDS',
   sendRatePerSecond: 'PARLEY_SEND_RATE',
   sendBurst: 'PARLEY_SEND_BURST',
+  adminRatePerSecond: 'PARLEY_ADMIN_RATE',
+  webhookRetryBaseMs: 'PARLEY_WEBHOOK_RETRY_BASE_MS',
+  webhookRetryMaxMs: 'PARLEY_WEBHOOK_RETRY_MAX_MS',
   logLevel: 'PARLEY_LOG_LEVEL',
 };
 
@@ -96,6 +108,8 @@ export function resolveConfig(partial: Partial<ServerConfig> = {}): ServerConfig
   if (!(c.heartbeatSeconds > 0)) throw new RangeError('heartbeatSeconds must be > 0');
   if (!(c.maxMessageBytes > 0) || !(c.maxFrameBytes > c.maxMessageBytes)) throw new RangeError('maxFrameBytes must exceed maxMessageBytes > 0');
   if (!(c.sendRatePerSecond > 0) || !(c.sendBurst >= 1)) throw new RangeError('sendRatePerSecond must be > 0 and sendBurst >= 1');
+  if (!(c.adminRatePerSecond > 0)) throw new RangeError('adminRatePerSecond must be > 0');
+  if (!(c.webhookRetryBaseMs > 0) || !(c.webhookRetryMaxMs >= c.webhookRetryBaseMs)) throw new RangeError('webhookRetryMaxMs must be >= webhookRetryBaseMs > 0');
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(c.logLevel)) throw new RangeError(`unknown logLevel "${c.logLevel}"`);
   return c;
 }
