@@ -23,6 +23,8 @@ export interface ServerConfig {
   maxFrameBytes: number;
   /** Seconds after sending during which the sender may recall. Tencent: 120. */
   recallWindowSeconds: number;
+  /** How long the HTTP line holds an idle long poll (Tencent's clients time out at 25-30 s). */
+  longPollHoldSeconds: number;
   /** Per-user send rate: sustained messages per second and burst size. */
   sendRatePerSecond: number;
   sendBurst: number;
@@ -46,6 +48,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxMessageBytes: 8000,
   maxFrameBytes: 16 * 1024,
   recallWindowSeconds: 120,
+  longPollHoldSeconds: 20,
   sendRatePerSecond: 20,
   sendBurst: 40,
   adminRatePerSecond: 200,
@@ -65,6 +68,7 @@ export const ENV_NAMES: Record<keyof ServerConfig, string> = {
   maxMessageBytes: 'PARLEY_MAX_MESSAGE_BYTES',
   maxFrameBytes: 'PARLEY_MAX_FRAME_BYTES',
   recallWindowSeconds: 'PARLEY_RECALL_WINDOW_SECONDS',
+  longPollHoldSeconds: 'PARLEY_LONG_POLL_HOLD_SECONDS',
   sendRatePerSecond: 'PARLEY_SEND_RATE',
   sendBurst: 'PARLEY_SEND_BURST',
   adminRatePerSecond: 'PARLEY_ADMIN_RATE',
@@ -106,6 +110,7 @@ export function resolveConfig(partial: Partial<ServerConfig> = {}): ServerConfig
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new RangeError(`port must be 0-65535, got ${c.port}`);
   if (c.sqliteSync !== 'full' && c.sqliteSync !== 'normal') throw new RangeError(`sqliteSync must be "full" or "normal", got "${c.sqliteSync}"`);
   if (!(c.heartbeatSeconds > 0)) throw new RangeError('heartbeatSeconds must be > 0');
+  if (!(c.longPollHoldSeconds > 0 && c.longPollHoldSeconds <= 25)) throw new RangeError('longPollHoldSeconds must be in (0, 25]');
   if (!(c.maxMessageBytes > 0) || !(c.maxFrameBytes > c.maxMessageBytes)) throw new RangeError('maxFrameBytes must exceed maxMessageBytes > 0');
   if (!(c.sendRatePerSecond > 0) || !(c.sendBurst >= 1)) throw new RangeError('sendRatePerSecond must be > 0 and sendBurst >= 1');
   if (!(c.adminRatePerSecond > 0)) throw new RangeError('adminRatePerSecond must be > 0');

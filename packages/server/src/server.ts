@@ -39,6 +39,8 @@ export interface ParleyServer {
   readonly http: Server;
   /** Extra HTTP routes (REST admin, long-poll, web apps) register here. */
   readonly routes: HttpRoute[];
+  /** Run first on shutdown, before sockets close (doors end their waiting requests). */
+  readonly onClose: (() => void | Promise<void>)[];
   /** Start listening; resolves with the bound port. */
   listen(): Promise<number>;
   /** Base URL once listening, e.g. http://127.0.0.1:8080. */
@@ -89,10 +91,12 @@ export function createServer(opts: CreateServerOptions = {}): ParleyServer {
 
   let port = 0;
   let closing: Promise<void> | undefined;
+  const onClose: (() => void | Promise<void>)[] = [];
   return {
     core,
     http,
     routes,
+    onClose,
     get url() {
       return `http://${config.host}:${port}`;
     },
@@ -109,6 +113,7 @@ export function createServer(opts: CreateServerOptions = {}): ParleyServer {
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        for (const f of onClose) await f();
         await gateway.close();
         http.closeAllConnections();
         await stopped;

@@ -122,7 +122,7 @@ export class WsConnection implements LiveSession {
     void body;
     return {
       TinyId: String(identity.account.tinyId),
-      A2Key: this.core.auth.issueA2(identity),
+      A2Key: this.core.auth.issueA2(identity, this.instId),
       InstId: this.instId,
       TimeStamp: Math.floor(Date.now() / 1000),
       HelloInterval: this.core.config.heartbeatSeconds,

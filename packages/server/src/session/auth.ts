@@ -13,6 +13,8 @@ export interface Identity {
   account: AccountRecord;
   /** Unix seconds when the UserSig (and so the session) expires. */
   expireAt: number;
+  /** The login instance an A2 was issued to (HTTP-line requests find their session by it). */
+  instId?: string;
 }
 
 const USER_ID_MAX_BYTES = 32;
@@ -60,9 +62,11 @@ export class Authenticator {
     return { time: r.time, expireAt: r.expireAt };
   }
 
-  /** Issue A2 for an identity: HMAC-signed with the app key, so rotating the key revokes it. */
-  issueA2(id: Identity): string {
-    const payload = Buffer.from(JSON.stringify({ a: id.app.sdkAppId, u: id.account.userId, t: id.account.tinyId, e: id.expireAt, i: this.now() })).toString('base64url');
+  /** Issue A2 for an identity's login instance: HMAC-signed with the app key, so rotating the key revokes it. */
+  issueA2(id: Identity, instId: string): string {
+    const payload = Buffer.from(
+      JSON.stringify({ a: id.app.sdkAppId, u: id.account.userId, t: id.account.tinyId, e: id.expireAt, i: this.now(), n: instId }),
+    ).toString('base64url');
     return `${payload}.${this.mac(id.app, payload)}`;
   }
 
@@ -75,7 +79,7 @@ export class Authenticator {
     const want = Buffer.from(this.mac(app, payload));
     const got = Buffer.from(mac);
     if (want.length !== got.length || !timingSafeEqual(want, got)) throw new ImError('AUTH_SESSION_INVALID');
-    let p: { a: number; u: string; t: number; e: number; i: number };
+    let p: { a: number; u: string; t: number; e: number; i: number; n?: string };
     try {
       p = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof p;
     } catch {
@@ -85,7 +89,7 @@ export class Authenticator {
     if (this.now() > p.e) throw new ImError('AUTH_USERSIG_EXPIRED', 'session expired with its UserSig');
     const account = await this.store.getAccount(sdkAppId, p.u);
     if (!account || p.i <= account.sigsValidAfter) throw new ImError('AUTH_SESSION_INVALID', 'session was invalidated');
-    return { app, account, expireAt: p.e };
+    return { app, account, expireAt: p.e, instId: p.n };
   }
 
   private mac(app: AppRecord, payload: string): string {
