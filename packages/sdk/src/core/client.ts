@@ -80,6 +80,7 @@ export class CoreClient {
     this.#sync = new SyncEngine<StreamEvent>({
       fetchPage: async (cookie) => decodeGetMsgReply(await this.#connection.request(Cmd.GetMsg, getMsgRequest(cookie))),
       apply: (events, origin) => this.#apply(events, origin),
+      willRetry: (err) => isTransient(err) && this.#active,
     });
     this.#outbox = new Outbox({
       connection: this.#connection,

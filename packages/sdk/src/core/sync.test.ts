@@ -14,6 +14,7 @@ function harness(stream: Ev[], pageSize = 3) {
   const requests: string[] = [];
   let gate: Promise<void> | undefined;
   let fail = false;
+  let retryable = false;
   const engine = new SyncEngine<Ev>({
     async fetchPage(cookie): Promise<SyncPage<Ev>> {
       requests.push(cookie);
@@ -28,6 +29,7 @@ function harness(stream: Ev[], pageSize = 3) {
     apply(events, origin) {
       for (const e of events) applied.push({ id: e.id, origin });
     },
+    willRetry: (err) => err instanceof Error && err.message === 'link dropped' && retryable,
   });
   return {
     engine,
@@ -42,8 +44,9 @@ function harness(stream: Ev[], pageSize = 3) {
         release();
       };
     },
-    failNext(v: boolean) {
+    failNext(v: boolean, willRetry = false) {
       fail = v;
+      retryable = willRetry;
     },
   };
 }
@@ -120,6 +123,22 @@ describe('SyncEngine', () => {
     h.engine.push([ev(10)]);
     expect(h.ids()).toEqual(['e4', 'e9', 'e10']);
     expect(h.requests).toEqual(['']);
+  });
+
+  it('keeps buffered pushes behind a hole when the pull will be retried after reconnect', async () => {
+    const stream = [1, 2, 3].map(ev);
+    const h = harness(stream);
+    await h.engine.sync();
+    stream.push(ev(4), ev(5), ev(6));
+    h.failNext(true, true);
+    h.engine.push([ev(6)]);
+    await expect(h.engine.sync()).rejects.toThrow('link dropped');
+    h.engine.push([ev(5)]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.ids()).toEqual(['e1', 'e2', 'e3']);
+    h.failNext(false);
+    await h.engine.sync();
+    expect(h.ids()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
   });
 
   it('applies events without a cursor as they come', async () => {

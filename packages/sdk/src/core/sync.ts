@@ -12,7 +12,8 @@
  * - Each NoticeSeq is applied once: `contiguous` is the highest cursor below which every
  *   event was applied, `ahead` holds applied cursors above it.
  * - A live push that skips ahead of contiguous + 1 means a push was lost (or the link
- *   dropped without notice): it is buffered and a pull fills the gap.
+ *   dropped without notice): it is buffered and a pull fills the gap. If that pull fails
+ *   because the link dropped, the buffer waits for the pull after the next login.
  * - Events without a NoticeSeq (older servers) are applied as they come; the message
  *   store still de-duplicates them by conversation + sequence.
  */
@@ -34,8 +35,12 @@ export type SyncOrigin = 'live' | 'sync' | 'backlog';
 export interface SyncDeps<E> {
   fetchPage(cookie: string): Promise<SyncPage<E>>;
   apply(events: E[], origin: SyncOrigin): void;
-  /** A pull failed; buffered pushes were applied anyway. */
-  onError?(err: unknown): void;
+  /**
+   * True when a failed pull will be retried soon (the link dropped: the next login pulls
+   * again). Buffered pushes then wait for that pull, so the app still sees stream order.
+   * Otherwise they are applied at once rather than held behind a pull that may never work.
+   */
+  willRetry?(err: unknown): boolean;
 }
 
 export class SyncEngine<E extends SyncEvent> {
@@ -77,13 +82,11 @@ export class SyncEngine<E extends SyncEvent> {
         now.push(e);
       } else if (this.#isApplied(n)) {
         continue;
-      } else if (n === this.#contiguous + 1 || this.#buffer.length > 0) {
-        if (this.#buffer.length > 0) this.#buffer.push(e);
-        else {
-          this.#mark(n);
-          now.push(e);
-        }
+      } else if (n === this.#contiguous + 1 && this.#buffer.length === 0) {
+        this.#mark(n);
+        now.push(e);
       } else {
+        // Behind a hole (or behind events already waiting for one): wait for the pull.
         this.#buffer.push(e);
       }
     }
@@ -142,8 +145,7 @@ export class SyncEngine<E extends SyncEvent> {
         // A buffered push sits above a hole the pull did not cover: pull once more.
       }
     } catch (err) {
-      this.#flush(this.#contiguous);
-      this.deps.onError?.(err);
+      if (!this.deps.willRetry?.(err)) this.#flush(this.#contiguous);
       throw err;
     }
     this.#settle();

@@ -1,8 +1,8 @@
 /** Shared helpers for SDK end-to-end tests against a real Parley server. */
 import { startTestServer } from '../../../server/test/support/test-server.ts';
 import type { TestServer, TestServerOptions } from '../../../server/test/support/test-server.ts';
-import { TIM } from '../../src/node.ts';
-import type { TimClient, TimCreateOptions, TimEvent, TimEventData } from '../../src/node.ts';
+import { TIM, nodeWebSocket } from '../../src/node.ts';
+import type { TimClient, TimCreateOptions, TimEvent, TimEventData, TransportFactory, TransportHandlers } from '../../src/node.ts';
 
 export { startTestServer };
 export type { TestServer };
@@ -78,4 +78,49 @@ export async function fullHistory(tim: TimClient, conversationID: string, count 
     next = res.data.nextReqMessageID;
   }
   return { messages: pages.flat(), pages: pages.length };
+}
+
+/**
+ * A Node WebSocket transport whose link can be cut by the test right after the client sends a
+ * given command, so the server acts on the request but the reply never arrives.
+ */
+export function cuttableTransport() {
+  const state = { cutAfter: undefined as string | undefined, sent: [] as string[] };
+  const factory: TransportFactory = () => {
+    const inner = nodeWebSocket();
+    let handlers: TransportHandlers | undefined;
+    let cut = false;
+    return {
+      kind: inner.kind,
+      open(url, on) {
+        handlers = on;
+        inner.open(url, {
+          open: () => !cut && on.open(),
+          frame: (t) => !cut && on.frame(t),
+          error: (e) => !cut && on.error(e),
+          close: (c, r) => !cut && on.close(c, r),
+        });
+      },
+      send(frame) {
+        if (cut) return;
+        inner.send(frame);
+        const cmd = (JSON.parse(frame) as { head: { servcmd: string } }).head.servcmd;
+        state.sent.push(cmd);
+        if (state.cutAfter === cmd) {
+          state.cutAfter = undefined;
+          // From here on the client hears nothing more on this link, as if the reply was lost.
+          cut = true;
+          setTimeout(() => {
+            inner.close(1000, 'cut');
+            handlers?.close(1006, 'cut by test');
+          }, 0);
+        }
+      },
+      close: (code, reason) => {
+        cut = true;
+        inner.close(code, reason);
+      },
+    };
+  };
+  return { factory, state };
 }
