@@ -276,7 +276,9 @@ export class CoreClient {
   #wire(): void {
     const ev = this.#connection.events;
     ev.on('push', (frame) => {
-      if (frame.head.servcmd === PushCmd.MsgPush) this.#sync.push(decodeEventArray(frame.body['EventArray']));
+      if (frame.head.servcmd !== PushCmd.MsgPush) return;
+      const cookie = typeof frame.body['Cookie'] === 'string' ? frame.body['Cookie'] : undefined;
+      this.#sync.push(decodeEventArray(frame.body['EventArray']), cookie);
     });
     ev.on('netState', (s) => this.events.emit('netState', s));
     ev.on('loggedIn', ({ reconnect }) => {

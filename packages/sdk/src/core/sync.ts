@@ -68,8 +68,11 @@ export class SyncEngine<E extends SyncEvent> {
     return this.#pulling !== undefined;
   }
 
-  /** Live events from a push frame. */
-  push(events: E[]): void {
+  /**
+   * Live events from a push frame. `cookie` is the sync position after these events when the
+   * server sends one (Parley extension); taking it saves re-pulling them after a reconnect.
+   */
+  push(events: E[], cookie?: string): void {
     if (this.#pulling) {
       this.#buffer.push(...events);
       return;
@@ -92,6 +95,7 @@ export class SyncEngine<E extends SyncEvent> {
     }
     if (now.length) this.deps.apply(now, 'live');
     if (this.#buffer.length) void this.sync().catch(() => {});
+    else if (cookie && this.#cookie !== '') this.#cookie = cookie;
   }
 
   /**
