@@ -705,6 +705,120 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe("the sender's own sequence (Tencent's MsgSeq)", () => {
+      it('stores clientSeq and clientTime as given and the sender tinyId', async () => {
+        const alice = await store.ensureAccount(APP, 'alice');
+        await users('bob');
+        const { message } = await send('alice', 'bob', { clientSeq: 77, clientTime: T0 - 3 });
+        expect(message).toMatchObject({ seq: 1, clientSeq: 77, clientTime: T0 - 3, fromTinyId: alice.tinyId });
+        expect(await store.getMessage(APP, 'alice', 'bob', 1)).toEqual(message);
+      });
+
+      it('defaults clientSeq to the conversation sequence and clientTime to the server time', async () => {
+        await users('alice', 'bob');
+        await send('bob', 'alice');
+        const { message } = await send('alice', 'bob', { time: T0 + 9 });
+        expect(message).toMatchObject({ seq: 2, clientSeq: 2, clientTime: T0 + 9 });
+      });
+
+      it('getMessageByClientSeq finds a message by sender sequence and random, from either side', async () => {
+        await users('alice', 'bob');
+        const { message } = await send('alice', 'bob', { clientSeq: 5, random: 31 });
+        await send('bob', 'alice', { clientSeq: 5, random: 32 });
+        expect(await store.getMessageByClientSeq(APP, 'alice', 'bob', 5, 31)).toEqual(message);
+        expect(await store.getMessageByClientSeq(APP, 'bob', 'alice', 5, 31)).toEqual(message);
+        expect(await store.getMessageByClientSeq(APP, 'alice', 'bob', 5, 99)).toBeUndefined();
+        expect(await store.getMessageByClientSeq(OTHER_APP, 'alice', 'bob', 5, 31)).toBeUndefined();
+      });
+
+      it('recall can name the message by clientSeq and random instead of seq', async () => {
+        await users('alice', 'bob');
+        await send('alice', 'bob', { clientSeq: 40, random: 7 });
+        const { message } = await send('alice', 'bob', { clientSeq: 41, random: 8 });
+        const base = { sdkAppId: APP, by: 'alice', peer: 'bob', now: T0, windowSeconds: 120, asAdmin: false };
+        expect(await store.recall({ ...base, clientSeq: 41, random: 9 })).toEqual({ ok: false, code: 'MSG_NOT_FOUND' });
+        const r = await store.recall({ ...base, clientSeq: 41, random: 8 });
+        expect(r).toMatchObject({ ok: true, message: { id: message.id, seq: 2, recalled: true } });
+        expect((await store.getMessage(APP, 'alice', 'bob', 1))?.recalled).toBe(false);
+      });
+
+      it('getMessageByClientMsgId finds what that sender sent with that key', async () => {
+        await users('alice', 'bob');
+        const { message } = await send('alice', 'bob', { clientMsgId: 'k1' });
+        expect(await store.getMessageByClientMsgId(APP, 'alice', 'k1')).toEqual(message);
+        expect(await store.getMessageByClientMsgId(APP, 'bob', 'k1')).toBeUndefined();
+        expect(await store.getMessageByClientMsgId(OTHER_APP, 'alice', 'k1')).toBeUndefined();
+      });
+    });
+
+    describe('unread totals', () => {
+      it("totalUnread sums the unread counts of the user's visible conversations", async () => {
+        await users('alice', 'bob', 'carol', 'dave');
+        expect(await store.totalUnread(APP, 'alice')).toBe(0);
+        await send('bob', 'alice');
+        await send('bob', 'alice');
+        await send('carol', 'alice');
+        await send('alice', 'dave');
+        expect(await store.totalUnread(APP, 'alice')).toBe(3);
+        await store.markRead(APP, 'alice', 'bob', 1);
+        expect(await store.totalUnread(APP, 'alice')).toBe(2);
+        await store.deleteConversation(APP, 'alice', 'carol');
+        expect(await store.totalUnread(APP, 'alice')).toBe(1);
+        expect(await store.totalUnread(APP, 'bob')).toBe(0);
+        expect(await store.totalUnread(OTHER_APP, 'alice')).toBe(0);
+      });
+    });
+
+    describe('webhook outbox', () => {
+      const delivery = (sdkAppId: number, n: number, createdAt: number) => ({
+        sdkAppId,
+        command: 'C2C.CallbackAfterSendMsg',
+        query: { n: String(n) },
+        body: JSON.stringify({ n }),
+        createdAt,
+      });
+      const NOW = T0 * 1000;
+
+      it('claims due deliveries oldest first, at most limit, and leases them', async () => {
+        const a = await store.enqueueWebhook(delivery(APP, 1, NOW - 30));
+        const b = await store.enqueueWebhook(delivery(APP, 2, NOW - 20));
+        const c = await store.enqueueWebhook(delivery(OTHER_APP, 3, NOW - 10));
+        await store.enqueueWebhook(delivery(APP, 4, NOW + 60_000)); // not due yet
+        expect(new Set([a, b, c]).size).toBe(3);
+
+        const first = await store.claimWebhooks(NOW, 2, 5_000);
+        expect(first.map((d) => d.id)).toEqual([a, b]);
+        expect(first[0]).toEqual({ ...delivery(APP, 1, NOW - 30), id: a, attempts: 0, nextAttemptAt: NOW + 5_000 });
+        // Leased: another node claiming now gets only what is left.
+        expect((await store.claimWebhooks(NOW, 10, 5_000)).map((d) => d.id)).toEqual([c]);
+        expect(await store.claimWebhooks(NOW + 1, 10, 5_000)).toEqual([]);
+        // When the lease ends without a delete or retry, they are due again.
+        expect((await store.claimWebhooks(NOW + 5_000, 10, 5_000)).map((d) => d.id)).toEqual([a, b, c]);
+      });
+
+      it('retryWebhook counts the attempt and postpones it, deleteWebhook forgets it', async () => {
+        const id = await store.enqueueWebhook(delivery(APP, 1, NOW));
+        await store.claimWebhooks(NOW, 10, 1_000);
+        await store.retryWebhook(id, NOW + 60_000);
+        expect(await store.claimWebhooks(NOW + 59_999, 10, 1_000)).toEqual([]);
+        const [again] = await store.claimWebhooks(NOW + 60_000, 10, 1_000);
+        expect(again).toMatchObject({ id, attempts: 1 });
+        await store.deleteWebhook(id);
+        expect(await store.countWebhooks()).toBe(0);
+        expect(await store.claimWebhooks(NOW + 1e9, 10, 1_000)).toEqual([]);
+      });
+
+      it('counts waiting deliveries per app and in total', async () => {
+        expect(await store.countWebhooks()).toBe(0);
+        await store.enqueueWebhook(delivery(APP, 1, NOW));
+        await store.enqueueWebhook(delivery(APP, 2, NOW));
+        await store.enqueueWebhook(delivery(OTHER_APP, 3, NOW));
+        expect(await store.countWebhooks(APP)).toBe(2);
+        expect(await store.countWebhooks(OTHER_APP)).toBe(1);
+        expect(await store.countWebhooks()).toBe(3);
+      });
+    });
+
     describe('app scoping', () => {
       it('never shows one app the data of another app with the same user ids', async () => {
         await store.createApp(appRecord(APP));
