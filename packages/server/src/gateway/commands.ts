@@ -6,7 +6,10 @@
  */
 import { ImError, parseMsgKey } from '@parley/protocol';
 import type { Core } from '../core.ts';
+import { checkUserId } from '../session/auth.ts';
+import { platformName } from '../session/platform.ts';
 import type { AccountRecord, AppRecord } from '../store/store.ts';
+import { restSender, restSendInput, restSendOptions } from './send-controls.ts';
 import { eventsToPushBody, msgKeyOf, toC2cMsg, toNotifyEvent, toSessionItem } from './tencent-shapes.ts';
 import { profileItems, applyProfileItems } from './profile.ts';
 
@@ -18,8 +21,25 @@ export interface ClientContext {
   readonly platform: number | undefined;
 }
 
+/** Who is asking through the REST admin API: the app's back end, which may act as any user. */
+export interface AdminContext {
+  readonly admin: true;
+  readonly app: AppRecord;
+  /** The caller's IP address (for webhooks' ClientIP). */
+  readonly clientIp: string | undefined;
+}
+
+/** The context of a command both doors serve: a client session, or the app's back end. */
+export type CommandContext = ClientContext | AdminContext;
+
+export function isAdminContext(ctx: CommandContext): ctx is AdminContext {
+  return (ctx as AdminContext).admin === true;
+}
+
 export type Body = Record<string, unknown>;
 export type CommandHandler = (core: Core, ctx: ClientContext, body: Body) => Promise<Body>;
+/** A handler the REST admin API reaches too, with the same body shapes. */
+export type SharedCommandHandler = (core: Core, ctx: CommandContext, body: Body) => Promise<Body>;
 
 const uint = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
 
@@ -36,32 +56,48 @@ function stringList(v: unknown, field: string, max: number): string[] {
   return v as string[];
 }
 
-const sendmsg: CommandHandler = async (core, ctx, body) => {
-  checkSelf(ctx, 'From_Account', body.From_Account);
+/**
+ * openim.sendmsg through either door. A client sends as itself; the app's back end sends as
+ * From_Account or, without it, as the app admin, with the REST-only controls (send-controls.ts),
+ * and gets Tencent's REST dedupe: a repeat of the same MsgSeq, MsgRandom and content within
+ * 120 s answers with the first message.
+ */
+export const sendmsg: SharedCommandHandler = async (core, ctx, body) => {
+  const admin = isAdminContext(ctx);
+  if (!admin) checkSelf(ctx, 'From_Account', body.From_Account);
+  const sender = admin ? await restSender(core, ctx.app, body.From_Account) : ctx.account;
   const clientSeq = uint(body.MsgSeq);
   const explicit = body.ClientMsgID;
   if (explicit !== undefined && (typeof explicit !== 'string' || explicit.length === 0 || explicit.length > 64)) {
     throw new ImError('REQ_INVALID_PARAM', 'ClientMsgID must be a string of 1-64 characters');
   }
   // Idempotency key: Parley's ClientMsgID, else the client's own (MsgSeq, MsgRandom) pair, which
-  // Tencent's SDKs keep when they resend a message.
+  // Tencent's SDKs keep when they resend a message. REST keys also name the recipient, and
+  // Messaging adds the content and the 120 s window.
   const clientMsgId =
     (explicit as string | undefined) ??
-    (clientSeq !== undefined && uint(body.MsgRandom) !== undefined ? `t${clientSeq}_${body.MsgRandom as number}` : `n${crypto.randomUUID()}`);
+    (admin
+      ? `r${String(body.To_Account)}_${clientSeq ?? '-'}_${String(body.MsgRandom)}`
+      : clientSeq !== undefined && uint(body.MsgRandom) !== undefined
+        ? `t${clientSeq}_${body.MsgRandom as number}`
+        : `n${crypto.randomUUID()}`);
+  // Tencent draws a random MsgSeq for REST sends that give none.
+  const seq = clientSeq !== undefined && clientSeq <= 0xffffffff ? clientSeq : admin ? Math.floor(Math.random() * 0xffffffff) : undefined;
   const r = await core.messaging.send(
     ctx.app,
-    ctx.account.userId,
+    sender.userId,
     {
       to: body.To_Account,
       random: body.MsgRandom,
       clientMsgId,
-      clientSeq: clientSeq !== undefined && clientSeq <= 0xffffffff ? clientSeq : undefined,
+      clientSeq: seq,
       clientTime: uint(body.MsgClientTime) ?? uint(body.MsgTimeStamp),
       body: body.MsgBody,
       cloudCustomData: body.CloudCustomData === '' ? undefined : body.CloudCustomData,
-      fromNick: ctx.account.nick,
+      fromNick: sender.nick,
+      ...(admin ? restSendInput(body) : {}),
     },
-    { originInstId: ctx.instId, rateLimit: true },
+    admin ? restSendOptions(body, ctx.clientIp) : { originInstId: ctx.instId, rateLimit: true, platform: platformName(ctx.platform) },
   );
   const m = r.message;
   // MsgSeq answers with the sender's own sequence (Tencent semantics); ConvSeq is Parley's.
@@ -203,14 +239,16 @@ const recentContactBatchDelete: CommandHandler = async (core, ctx, body) => {
   return { ResultItem: results };
 };
 
-const portraitGet: CommandHandler = async (core, ctx, body) => {
+/** profile.portrait_get through either door; TagList, when given, picks the tags returned. */
+export const portraitGet: SharedCommandHandler = async (core, ctx, body) => {
   const wanted =
     body.UserItem !== undefined
       ? (body.UserItem as Body[]).map((u) => u?.To_Account)
-      : body.To_Account !== undefined
+      : body.To_Account !== undefined || isAdminContext(ctx)
         ? body.To_Account
         : [ctx.account.userId];
   const ids = stringList(wanted, 'To_Account', 100);
+  const tags = Array.isArray(body.TagList) && body.TagList.length > 0 ? new Set(body.TagList) : undefined;
   const items = [];
   const fail: string[] = [];
   for (const id of ids) {
@@ -219,15 +257,24 @@ const portraitGet: CommandHandler = async (core, ctx, body) => {
       fail.push(id);
       continue;
     }
-    items.push({ To_Account: id, ProfileItem: profileItems(acc), ResultCode: 0, ResultInfo: '', StandardSequence: 0, CustomSequence: 0 });
+    const profile = profileItems(acc).filter((p) => !tags || tags.has(p.Tag));
+    items.push({ To_Account: id, ProfileItem: profile, ResultCode: 0, ResultInfo: '', StandardSequence: 0, CustomSequence: 0 });
   }
-  return { UserProfileItem: items, Fail_Account: fail, Invalid_Account: [] };
+  return { UserProfileItem: items, Fail_Account: fail, Invalid_Account: [], ErrorDisplay: '' };
 };
 
-const portraitSet: CommandHandler = async (core, ctx, body) => {
-  checkSelf(ctx, 'From_Account', body.From_Account);
-  const acc = await core.store.getAccount(ctx.app.sdkAppId, ctx.account.userId);
-  if (!acc) throw new ImError('ACCOUNT_NOT_FOUND');
+/** profile.portrait_set through either door: a client sets its own profile, the back end anyone's (From_Account). */
+export const portraitSet: SharedCommandHandler = async (core, ctx, body) => {
+  let userId: string;
+  if (isAdminContext(ctx)) {
+    checkUserId(body.From_Account);
+    userId = body.From_Account;
+  } else {
+    checkSelf(ctx, 'From_Account', body.From_Account);
+    userId = ctx.account.userId;
+  }
+  const acc = await core.store.getAccount(ctx.app.sdkAppId, userId);
+  if (!acc) throw new ImError('PROFILE_ACCOUNT_NOT_FOUND', `account "${userId}" does not exist`);
   await core.store.updateAccount(applyProfileItems(acc, body.ProfileItem));
   return {};
 };
