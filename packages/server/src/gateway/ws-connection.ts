@@ -14,6 +14,7 @@ import type { LiveSession, RenderCache, SessionEnd } from '../session/registry.t
 import { findCommand, type ClientContext } from './commands.ts';
 import { decodeFrame, encodeError, encodePush, encodeReply, isProblem } from './frame-codec.ts';
 import { eventsToPushBody } from './tencent-shapes.ts';
+import { encodeSyncCookie } from '../messaging/sync-cookie.ts';
 
 /** How long a kicked client may still talk (to log out) before its socket is closed. */
 const KICK_CLOSE_DELAY_MS = 1000;
@@ -145,7 +146,10 @@ export class WsConnection implements LiveSession {
     if (message.type === 'events') {
       frame = cache.get('events');
       if (frame === undefined) {
-        frame = encodePush(PushCmd.MsgPush, eventsToPushBody(this.userId, message.events));
+        // Cookie (Parley): the sync position after these events, so a client that has applied
+        // everything up to here resumes from it instead of its last pull. Tencent's SDKs ignore it.
+        const last = message.events.at(-1)?.cursor ?? 0;
+        frame = encodePush(PushCmd.MsgPush, { ...eventsToPushBody(this.userId, message.events), Cookie: encodeSyncCookie({ mode: 'stream', after: last }) });
         cache.set('events', frame);
       }
     } else if (message.type === 'ephemeral') {
