@@ -238,6 +238,22 @@ export class CoreClient {
     this.#apply([{ kind: 'conversationDeleted', noticeSeq: undefined, peer }], 'live');
   }
 
+  /**
+   * Bring the session up to date now: reconnect without waiting out the backoff, or, when
+   * connected, pull whatever the stream holds (after the app was in the background).
+   */
+  resume(): void {
+    if (!this.#active) return;
+    if (this.#connection.state === 'reconnecting') this.#connection.retryNow();
+    else if (this.#connection.state === 'connected' && this.#ready) void this.#catchUp().catch(() => {});
+  }
+
+  /** Pull every event since the last cookie now and refresh the conversation list. */
+  async syncNow(): Promise<void> {
+    await this.#requireReady();
+    await this.#catchUp();
+  }
+
   /** Send any command over the session (profile and other services). */
   async request(servcmd: string, body: object): Promise<ReplyBody> {
     await this.#requireReady();

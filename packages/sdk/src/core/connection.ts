@@ -192,6 +192,12 @@ export class Connection {
     this.#close('stop', clientError('CLIENT_CLOSED'));
   }
 
+  /** While waiting out a backoff, try again now (e.g. the app came back to the foreground). */
+  retryNow(): void {
+    if (this.#state !== 'reconnecting' || this.#awaitingSig || this.#retryTimer === undefined) return;
+    this.#attempt();
+  }
+
   /** Drop the current link and reconnect (e.g. the server no longer knows our A2). */
   reconnect(reason: string): void {
     if (this.#state !== 'connected') return;
