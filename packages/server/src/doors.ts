@@ -4,11 +4,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createConsoleRoute } from './console/routes.ts';
+import { createAdminRoute } from './admin/router.ts';
 import { createHttpLine } from './gateway/http-line.ts';
 import { createDemoUserSigRoute } from './http/demo-usersig.ts';
 import { createStaticRoute } from './http/static.ts';
 import type { ParleyServer } from './server.ts';
 import type { AppRecord } from './store/store.ts';
+import { installWebhooks } from './webhooks/webhooks.ts';
 
 export interface DoorOptions {
   /** The dev app, for the demo UserSig endpoint. */
@@ -26,6 +28,9 @@ export function installHttpDoors(server: ParleyServer, opts: DoorOptions = {}): 
   const httpLine = createHttpLine(server.core, { holdMs: server.core.config.longPollHoldSeconds * 1000 });
   server.routes.push(httpLine.route);
   server.onClose.push(() => httpLine.close());
+  // The REST admin API (the rest of /v4) and the app's webhooks.
+  server.routes.push(createAdminRoute(server.core));
+  installWebhooks(server);
   if (opts.devApp) server.routes.push(createDemoUserSigRoute(server.core, opts.devApp.sdkAppId));
   server.routes.push(createConsoleRoute(server.core));
   // Last: the web apps fall back to their index.html for any other GET under their prefix.
