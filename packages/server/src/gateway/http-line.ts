@@ -23,6 +23,12 @@ import { LongPollSessions, type LongPollSession } from './long-poll.ts';
 /** Commands that carry `identifier` + `usersig` and belong to the client line, not the admin API. */
 const LOGIN_COMMANDS = new Set(['openim/login', 'webim/accesslayer']);
 
+/**
+ * The SDKs' telemetry, answered OK and dropped. tim-js-sdk 2.10 posts it without any
+ * credentials once logged out (only `sdkappid`), and retries it while it gets no OK.
+ */
+const TELEMETRY_COMMANDS = new Set(['imopenstat/tim_web_report', 'imopenstat/tim_web_report_v2', 'imopenstat/web_report']);
+
 export interface HttpLineOptions {
   /** How long an idle poll is held before answering OK with no events (< the clients' 25-30 s timeouts). */
   holdMs?: number;
@@ -52,7 +58,7 @@ export function isClientLineRequest(url: URL): boolean {
   const m = /^\/v\d\/([^/]+\/[^/]+)$/.exec(url.pathname);
   if (!m) return false;
   const q = url.searchParams;
-  return (q.has('a2') && q.has('tinyid')) || (LOGIN_COMMANDS.has(m[1]!) && q.has('usersig'));
+  return (q.has('a2') && q.has('tinyid')) || (LOGIN_COMMANDS.has(m[1]!) && q.has('usersig')) || TELEMETRY_COMMANDS.has(m[1]!);
 }
 
 export function createHttpLine(core: Core, opts: HttpLineOptions = {}): HttpLine {
@@ -72,6 +78,7 @@ export function createHttpLine(core: Core, opts: HttpLineOptions = {}): HttpLine
 
   async function handle(path: string, url: URL, body: Body): Promise<Body> {
     const q = url.searchParams;
+    if (TELEMETRY_COMMANDS.has(path)) return ok();
     switch (path) {
       case 'webim/accesslayer':
         // WebImAccessLayer 0 keeps webim v1 on this host.

@@ -92,6 +92,15 @@ describe("Tencent's HTTP long-poll line", () => {
     expect(JSON.stringify(p.UserProfileItem)).toContain('"Value":"Bee"');
   });
 
+  it('answers the SDKs\' telemetry OK even without credentials (tim-js-sdk 2.10 posts it after logout)', async () => {
+    const res = await fetch(`${t.url}/v4/imopenstat/tim_web_report?sdkappid=${t.sdkAppId}&reqtime=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+      body: JSON.stringify({ table: 'timwebsum', report: [] }),
+    });
+    expect(await res.json()).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+  });
+
   it('answers CORS preflights and refuses a forged a2', async () => {
     const pre = await fetch(`${t.url}/v4/openim/sendmsg`, { method: 'OPTIONS' });
     expect(pre.status).toBe(204);
