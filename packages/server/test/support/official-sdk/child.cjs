@@ -13,7 +13,10 @@
  *                    {type:'started', sdk, version}      once the SDK is loaded
  *
  * Configuration comes as JSON in argv[2]:
- *   {sdk:'tim-js-sdk'|'@tencentcloud/chat', sdkAppId:number, wsUrl:string, logLevel?:number, trace?:boolean}
+ *   {sdk:'tim-js-sdk'|'@tencentcloud/chat'|'tim-js-sdk-http', sdkAppId:number, wsUrl:string, httpUrl?:string,
+ *    logLevel?:number, trace?:boolean}
+ * `tim-js-sdk-http` (2.10.2) speaks the HTTP long-poll line and is pointed at
+ * `httpUrl` by the XMLHttpRequest shim of http-shims.cjs.
  *
  * Only public SDK APIs are used. The SDK code itself is loaded from
  * node_modules, never copied.
@@ -21,9 +24,11 @@
 
 const config = JSON.parse(process.argv[2] || '{}');
 const SDK = config.sdk || process.env.PARLEY_TIM_SDK || 'tim-js-sdk';
-if (SDK !== 'tim-js-sdk' && SDK !== '@tencentcloud/chat') {
+// `tim-js-sdk-http` is tim-js-sdk 2.10.2 (npm alias), the last HTTP long-poll version.
+if (SDK !== 'tim-js-sdk' && SDK !== '@tencentcloud/chat' && SDK !== 'tim-js-sdk-http') {
   throw new Error(`unsupported sdk ${SDK}`);
 }
+const HTTP_LINE = SDK === 'tim-js-sdk-http';
 if (!process.send) throw new Error('child.cjs must be started with an IPC channel (child_process.fork)');
 
 // --- Browser-ish globals the SDKs need in Node (see the wire notes, section 2.4) ---
@@ -106,9 +111,17 @@ globalThis.location = {
   search: '',
 };
 
+if (HTTP_LINE) {
+  require('./http-shims.cjs').install({
+    httpUrl: config.httpUrl,
+    trace: config.trace,
+    report: (name, data) => send({ type: 'event', name, data, at: Date.now() }),
+  });
+}
+
 const TIM = require(SDK);
 const EVENT = TIM.EVENT;
-const tim = TIM.create({ SDKAppID: Number(config.sdkAppId), proxyServer: config.wsUrl });
+const tim = TIM.create(HTTP_LINE ? { SDKAppID: Number(config.sdkAppId) } : { SDKAppID: Number(config.sdkAppId), proxyServer: config.wsUrl });
 tim.setLogLevel(typeof config.logLevel === 'number' ? config.logLevel : 4);
 
 // --- Message registry: SDK APIs such as revokeMessage need the real object ---

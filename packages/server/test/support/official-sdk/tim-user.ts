@@ -1,6 +1,7 @@
 /**
  * Drives one official Tencent IM Web SDK instance (tim-js-sdk 2.x or
- * @tencentcloud/chat 3.x) in a child process, for integration tests against
+ * @tencentcloud/chat 3.x over WebSocket, or tim-js-sdk 2.10.2 over the HTTP
+ * long-poll line) in a child process, for integration tests against
  * the Parley gateway.
  *
  * Why a child process: the SDKs keep a single instance per SDKAppID per JS
@@ -15,18 +16,21 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type OfficialSdk = 'tim-js-sdk' | '@tencentcloud/chat';
+/** `tim-js-sdk-http` is tim-js-sdk 2.10.2 (npm alias): Tencent's HTTP long-poll line, not WebSocket. */
+export type OfficialSdk = 'tim-js-sdk' | '@tencentcloud/chat' | 'tim-js-sdk-http';
 
 export interface SpawnTimUserOptions {
   sdk: OfficialSdk;
   sdkAppId: number;
   /** Gateway WebSocket base URL, passed to the SDK as `proxyServer` (e.g. `ws://127.0.0.1:1234`). */
   wsUrl: string;
+  /** Gateway HTTP base URL (e.g. `http://127.0.0.1:1234`): where `tim-js-sdk-http`'s requests to Tencent's hosts are sent. */
+  httpUrl?: string;
   userId: string;
   userSig: string;
   /** SDK log level 0 (verbose) .. 4 (none). Default 4. */
   logLevel?: number;
-  /** Report every WebSocket frame as a `WIRE` event (for diagnosing shape mismatches). Default false. */
+  /** Report every WebSocket frame (HTTP line: every request and reply) as a `WIRE` event, for diagnosing shape mismatches. Default false. */
   trace?: boolean;
   /** Default timeout for commands and `waitFor`, ms. Default 15000. */
   timeoutMs?: number;
@@ -89,8 +93,10 @@ export interface TimEventMap {
   CHILD_UNHANDLED_REJECTION: { code: number; message: string };
   /** The SDK threw inside a callback (usually a server frame of an unexpected shape). The child keeps running, like a browser page. */
   CHILD_UNCAUGHT_EXCEPTION: { code: number; message: string; stack: string };
-  /** Only with `trace: true`: one WebSocket frame, parsed JSON when possible. */
+  /** Only with `trace: true`: one WebSocket frame, or for the HTTP line `{path, query, body}` of one request or reply. */
   WIRE: { dir: 'in' | 'out'; frame: unknown };
+  /** HTTP line only: the SDK tried to reach a host other than Tencent's IM API; it was answered (`answered`) or refused locally. */
+  BLOCKED_REQUEST: { url: string; answered: boolean };
 }
 export type TimEventName = keyof TimEventMap;
 
@@ -191,6 +197,7 @@ export async function spawnTimUser(opts: SpawnTimUserOptions): Promise<TimUser> 
         sdk: opts.sdk,
         sdkAppId: opts.sdkAppId,
         wsUrl: opts.wsUrl,
+        httpUrl: opts.httpUrl,
         logLevel: opts.logLevel ?? 4,
         trace: opts.trace ?? false,
       }),
