@@ -63,10 +63,11 @@ export function installWebhooks(server: ParleyServer): WebhookOutbox {
   core.registry.onChange((change) => {
     const state = stateOf(change);
     if (!state) return;
-    const s = change.session;
-    const at = Date.now();
-    const platform = s.platform === undefined ? platformName(undefined) : statePlatformName(s.platform);
-    enqueue(s.sdkAppId, 'State.StateChange', { OptPlatform: platform, ClientIP: '' }, () => stateChangeBody(s.userId, state[0], state[1], at));
+    // Read the session now: a transport may clear its identity right after detaching.
+    const { sdkAppId, userId, platform } = change.session;
+    const body = stateChangeBody(userId, state[0], state[1], Date.now());
+    const optPlatform = platform === undefined ? platformName(undefined) : statePlatformName(platform);
+    enqueue(sdkAppId, 'State.StateChange', { OptPlatform: optPlatform, ClientIP: '' }, () => body);
   });
 
   server.onClose.push(() => outbox.close());
