@@ -18,7 +18,7 @@ describe('configFromEnv', () => {
     for (const [key, name] of Object.entries(ENV_NAMES) as [keyof ServerConfig, string][]) {
       const def = DEFAULT_CONFIG[key];
       if (typeof def === 'boolean') [env[name], expected[key]] = [def ? 'off' : 'on', !def];
-      else if (typeof def === 'number') [env[name], expected[key]] = [String(def + 0.5), def + 0.5];
+      else if (typeof def === 'number') [env[name], expected[key]] = [String(def + 1), def + 1];
       else [env[name], expected[key]] = [textValues[key] ?? `/srv/${key}`, textValues[key] ?? `/srv/${key}`];
     }
     expect(configFromEnv(env)).toEqual(expected);
@@ -101,8 +101,13 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig(partial)).toThrow(message);
   });
 
-  // configFromEnv checks only the type, so these reach resolveConfig and its message names the
-  // option (`sqliteSync`, `port`) rather than the variable or flag the operator set.
-  it.todo('names PARLEY_SQLITE_SYNC / --sqlite-sync when the value is not full or normal');
-  it.todo('names PARLEY_PORT / --port when the port is above 65535');
+  it('names PARLEY_SQLITE_SYNC / --sqlite-sync when the value is not full or normal', () => {
+    expect(() => configFromEnv({ PARLEY_SQLITE_SYNC: 'fast' })).toThrow(/^PARLEY_SQLITE_SYNC: must be "full" or "normal"/);
+    expect(() => parseOption('sqliteSync', 'fast', '--sqlite-sync')).toThrow(/^--sqlite-sync: must be "full" or "normal"/);
+  });
+
+  it('names PARLEY_PORT / --port when the port is above 65535', () => {
+    expect(() => configFromEnv({ PARLEY_PORT: '70000' })).toThrow(/^PARLEY_PORT: must be an integer 0-65535/);
+    expect(() => parseOption('port', '70000', '--port')).toThrow(/^--port: must be an integer 0-65535/);
+  });
 });

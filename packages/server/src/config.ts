@@ -88,9 +88,27 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   return out as Partial<ServerConfig>;
 }
 
+/** Per-option checks: each returns what is wrong, or undefined. Used for flags, env and code alike. */
+const CHECKS: Partial<Record<keyof ServerConfig, (v: never) => string | undefined>> = {
+  port: (v: number) => (Number.isInteger(v) && v >= 0 && v <= 65535 ? undefined : `must be an integer 0-65535, got ${v}`),
+  sqliteSync: (v: string) => (v === 'full' || v === 'normal' ? undefined : `must be "full" or "normal", got "${v}"`),
+  heartbeatSeconds: (v: number) => (v > 0 ? undefined : 'must be > 0'),
+  longPollHoldSeconds: (v: number) => (v > 0 && v <= 25 ? undefined : 'must be in (0, 25]'),
+  maxMessageBytes: (v: number) => (v > 0 ? undefined : 'must be > 0'),
+  sendRatePerSecond: (v: number) => (v > 0 ? undefined : 'must be > 0'),
+  sendBurst: (v: number) => (v >= 1 ? undefined : 'must be >= 1'),
+  logLevel: (v: string) => (['debug', 'info', 'warn', 'error', 'silent'].includes(v) ? undefined : `must be debug, info, warn, error or silent, got "${v}"`),
+};
+
+function check(key: keyof ServerConfig, value: unknown, name: string): void {
+  const problem = (CHECKS[key] as ((v: unknown) => string | undefined) | undefined)?.(value);
+  if (problem) throw new RangeError(`${name} ${problem}`);
+}
+
 /** Parse one option from text; throws RangeError naming `source` when the text is not valid. */
 export function parseOption(key: keyof ServerConfig, raw: string, source: string): unknown {
   const def = DEFAULT_CONFIG[key];
+  let value: unknown = raw;
   if (typeof def === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -99,23 +117,17 @@ export function parseOption(key: keyof ServerConfig, raw: string, source: string
   if (typeof def === 'number') {
     const n = Number(raw);
     if (!Number.isFinite(n) || n < 0 || raw.trim() === '') throw new RangeError(`${source}: expected a non-negative number, got "${raw}"`);
-    return n;
+    value = n;
   }
-  return raw;
+  check(key, value, `${source}:`);
+  return value;
 }
 
 /** Merge and check a complete config. */
 export function resolveConfig(partial: Partial<ServerConfig> = {}): ServerConfig {
   const c: ServerConfig = { ...DEFAULT_CONFIG, ...stripUndefined(partial) };
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new RangeError(`port must be 0-65535, got ${c.port}`);
-  if (c.sqliteSync !== 'full' && c.sqliteSync !== 'normal') throw new RangeError(`sqliteSync must be "full" or "normal", got "${c.sqliteSync}"`);
-  if (!(c.heartbeatSeconds > 0)) throw new RangeError('heartbeatSeconds must be > 0');
-  if (!(c.longPollHoldSeconds > 0 && c.longPollHoldSeconds <= 25)) throw new RangeError('longPollHoldSeconds must be in (0, 25]');
-  if (!(c.maxMessageBytes > 0) || !(c.maxFrameBytes > c.maxMessageBytes)) throw new RangeError('maxFrameBytes must exceed maxMessageBytes > 0');
-  if (!(c.sendRatePerSecond > 0) || !(c.sendBurst >= 1)) throw new RangeError('sendRatePerSecond must be > 0 and sendBurst >= 1');
-  if (!(c.adminRatePerSecond > 0)) throw new RangeError('adminRatePerSecond must be > 0');
-  if (!(c.webhookRetryBaseMs > 0) || !(c.webhookRetryMaxMs >= c.webhookRetryBaseMs)) throw new RangeError('webhookRetryMaxMs must be >= webhookRetryBaseMs > 0');
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(c.logLevel)) throw new RangeError(`unknown logLevel "${c.logLevel}"`);
+  for (const key of Object.keys(CHECKS) as (keyof ServerConfig)[]) check(key, c[key], key);
+  if (!(c.maxFrameBytes > c.maxMessageBytes)) throw new RangeError('maxFrameBytes must exceed maxMessageBytes');
   return c;
 }
 

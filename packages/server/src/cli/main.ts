@@ -27,8 +27,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       case '--help':
       case '-h':
       case 'help':
+        // Asked for help: stdout and success. No command at all: a usage error on stderr.
+        if (command === undefined) {
+          io.err(HELP.main);
+          return 2;
+        }
         io.out(HELP.main);
-        return command === undefined ? 2 : 0;
+        return 0;
       case 'serve':
         return await serveCommand(rest, io);
       case 'app':

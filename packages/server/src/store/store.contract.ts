@@ -546,9 +546,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(bob).toMatchObject({ peer: 'alice', lastSeq: 3, readSeq: 2, unread: 1, peerReadSeq: 3 });
       });
 
-      // SqliteStore breaks ties on last_time by the pair's own sequence, which says nothing about
-      // which of two conversations moved last; a fix needs an activity column (new migration).
-      it.todo('orders conversations that moved in the same second by commit order');
+      it('orders conversations that moved in the same second by commit order', async () => {
+        await users('alice', 'busy', 'quiet');
+        for (let i = 0; i < 5; i++) await send('busy', 'alice', { time: T0 });
+        await send('quiet', 'alice', { time: T0 });
+        expect((await store.listConversations(APP, 'alice', { offset: 0, limit: 10 })).map((c) => c.peer)).toEqual(['quiet', 'busy']);
+        await send('busy', 'alice', { time: T0 });
+        expect((await store.listConversations(APP, 'alice', { offset: 0, limit: 10 })).map((c) => c.peer)).toEqual(['busy', 'quiet']);
+      });
 
       it('pages the conversation list with offset and limit', async () => {
         await users('alice', 'p1', 'p2', 'p3', 'p4', 'p5');

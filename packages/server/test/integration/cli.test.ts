@@ -174,7 +174,7 @@ describe('usage errors and help', () => {
     ['serve with a flag missing its value', ['serve', '--port'], '--port'],
     ['serve with a non-numeric port', ['serve', '--port', 'abc', '--data-dir', 'never'], '--port'],
     ['serve with a port out of range', ['serve', '--port', '70000', '--data-dir', 'never'], 'port'],
-    ['serve with an unknown sqlite sync mode', ['serve', '--port', '0', '--sqlite-sync', 'sometimes', '--data-dir', 'never'], 'sqliteSync'],
+    ['serve with an unknown sqlite sync mode', ['serve', '--port', '0', '--sqlite-sync', 'sometimes', '--data-dir', 'never'], '--sqlite-sync'], ,
     ['serve with a positional argument', ['serve', 'now'], 'now'],
     ['app with an unknown verb', ['app', 'delete'], 'unknown app command "delete"'],
     ['app create with an unknown flag', ['app', 'create', '--color', 'red'], '--color'],
@@ -271,9 +271,7 @@ describe('parley serve', () => {
         if (!m) return reject(new Error(`no listening line in:\n${lines.join('\n')}`));
         const s: Served = { child, url: m[1]!, lines, stderr: () => err, exited };
         children.push(s);
-        // The SIGTERM handler is installed only after these lines are written, so a signal sent
-        // on reading them can still kill the process outright (see the todo below). One served
-        // request proves startup is over.
+        // One served request proves the HTTP side is up too.
         fetch(`${s.url}/healthz`).then(
           (res) => (res.ok ? resolve(s) : reject(new Error(`/healthz answered ${res.status}`))),
           reject,
@@ -345,10 +343,25 @@ describe('parley serve', () => {
     await stop(second);
   });
 
-  // Found by this suite: serve.ts prints its ready lines before it installs the SIGINT/SIGTERM
-  // handlers, so a supervisor that signals as soon as it reads them sometimes kills the
-  // process (exit by signal, no graceful close). Installing the handlers before listen() fixes it.
-  it.todo('exits 0 on a SIGTERM sent as soon as the ready lines are printed');
+  it('exits 0 on a SIGTERM sent as soon as the ready lines are printed', async () => {
+    for (let i = 0; i < 3; i++) {
+      const child = spawn(process.execPath, [BIN, 'serve', '--log-level', 'silent', '--port', '0', '--data-dir', freshDir()], {
+        cwd: scratch,
+        env: cleanEnv({}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      let out = '';
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          if (out.includes('(credentials saved in ')) resolve();
+        }),
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+    }
+  });
 
   it('refuses a bad PARLEY_PORT with exit 2, naming the variable', async () => {
     const r = await parley(['serve'], { PARLEY_PORT: 'eighty', PARLEY_DATA_DIR: freshDir() });

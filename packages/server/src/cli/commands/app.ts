@@ -18,9 +18,13 @@ const OPTIONS = {
 /** `parley app create|list`: manage apps in a data dir's store. */
 export async function appCommand(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '--help' || verb === '-h') {
+  if (verb === undefined) {
+    io.err(HELP.app);
+    return 2;
+  }
+  if (verb === '--help' || verb === '-h') {
     io.out(HELP.app);
-    return verb === undefined ? 2 : 0;
+    return 0;
   }
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
@@ -28,18 +32,22 @@ export async function appCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (verb !== 'create' && verb !== 'list') throw new UsageError(`unknown app command "${verb}" (create or list)`);
+  // Check every flag before touching the data dir.
+  if (verb === 'create') {
+    if (values['show-keys']) throw new UsageError('--show-keys is an option of "app list"');
+    if (values.name !== undefined && (values.name === '' || values.name.length > 64)) throw new UsageError('--name must be 1-64 characters');
+  } else if (values.name !== undefined || values.admin !== undefined) {
+    throw new UsageError('--name and --admin are options of "app create"');
+  }
   const dataDir = values['data-dir'] ?? io.env[ENV_NAMES.dataDir] ?? DEFAULT_CONFIG.dataDir;
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteStore({ path: join(dataDir, 'parley.db') });
   try {
     if (verb === 'create') {
-      if (values['show-keys']) throw new UsageError('--show-keys is an option of "app list"');
-      if (values.name !== undefined && (values.name === '' || values.name.length > 64)) throw new UsageError('--name must be 1-64 characters');
       const app = await createApp(store, { name: values.name ?? 'app', adminIdentifier: values.admin ?? 'administrator' });
       io.out(JSON.stringify(appCredentials(app)));
       return 0;
     }
-    if (values.name !== undefined || values.admin !== undefined) throw new UsageError('--name and --admin are options of "app create"');
     const apps = await store.listApps();
     io.out(
       JSON.stringify(

@@ -35,6 +35,19 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (values.demo) config.demo = true;
   const server = createServer({ config });
+  // Signal handlers go in before anything is announced, so a supervisor that signals as soon
+  // as it reads the ready lines still gets a graceful shutdown.
+  const stopped = new Promise<string>((resolve) => {
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(signal);
+    };
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
   const { app, created } = await ensureDevApp(server.core.store, server.core.config.dataDir);
   installHttpDoors(server, { devApp: app });
   await server.listen();
@@ -42,18 +55,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   io.out(`${created ? 'Created' : 'Using'} dev app: ${JSON.stringify(appCredentials(app))}`);
   io.out(`(credentials saved in ${server.core.config.dataDir}/dev-app.json)`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      io.out(`Received ${signal}, shutting down`);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve();
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
+  io.out(`Received ${await stopped}, shutting down`);
   await server.close();
   return 0;
 }

@@ -17,15 +17,20 @@ const OPTIONS = {
 /** `parley usersig gen|verify`: sign or check a UserSig offline, like Tencent's console tool. */
 export async function usersigCommand(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '--help' || verb === '-h') {
+  if (verb === undefined) {
+    io.err(HELP.usersig);
+    return 2;
+  }
+  if (verb === '--help' || verb === '-h') {
     io.out(HELP.usersig);
-    return verb === undefined ? 2 : 0;
+    return 0;
   }
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     io.out(HELP.usersig);
     return 0;
   }
+  if (verb !== 'gen' && verb !== 'verify') throw new UsageError(`unknown usersig command "${verb}" (gen or verify)`);
   const sdkAppId = intFlag(values.sdkappid, 'sdkappid', { required: true, min: 1 })!;
   const secretKey = requiredFlag(values.key, 'key');
   const userId = requiredFlag(values.userid, 'userid');

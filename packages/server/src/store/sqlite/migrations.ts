@@ -109,4 +109,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at, id);
   `,
+  // 3: conversation activity order. Timestamps have one-second resolution, so two
+  // conversations that moved in the same second are ordered by their last message's id,
+  // which grows in commit order.
+  `
+  ALTER TABLE user_conversations ADD COLUMN last_msg_id INTEGER NOT NULL DEFAULT 0;
+  DROP INDEX user_conversations_by_activity;
+  CREATE INDEX user_conversations_by_activity ON user_conversations (sdk_app_id, user_id, hidden, last_time DESC, last_msg_id DESC);
+  `,
 ];

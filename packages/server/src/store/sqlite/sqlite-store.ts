@@ -207,17 +207,17 @@ export class SqliteStore implements Store {
       ),
       // Sender side: the conversation moves, and sending counts as having read it.
       upsertSenderConv: d.prepare(
-        `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, read_seq, read_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, read_seq, read_time, last_msg_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sdk_app_id, user_id, peer_id) DO UPDATE SET
-           last_seq = excluded.last_seq, last_time = excluded.last_time, hidden = 0,
+           last_seq = excluded.last_seq, last_time = excluded.last_time, last_msg_id = excluded.last_msg_id, hidden = 0,
            read_seq = excluded.read_seq, read_time = excluded.read_time, first_unread_cursor = NULL`,
       ),
       upsertRecipientConv: d.prepare(
-        `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, first_unread_cursor)
-         VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, first_unread_cursor, last_msg_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sdk_app_id, user_id, peer_id) DO UPDATE SET
-           last_seq = excluded.last_seq, last_time = excluded.last_time, hidden = 0,
+           last_seq = excluded.last_seq, last_time = excluded.last_time, last_msg_id = excluded.last_msg_id, hidden = 0,
            first_unread_cursor = COALESCE(first_unread_cursor, excluded.first_unread_cursor)`,
       ),
       markRecipientRead: d.prepare(
@@ -258,7 +258,7 @@ export class SqliteStore implements Store {
         `SELECT c.*, p.read_seq AS peer_read_seq, p.read_time AS peer_read_time FROM user_conversations c
          LEFT JOIN user_conversations p ON p.sdk_app_id = c.sdk_app_id AND p.user_id = c.peer_id AND p.peer_id = c.user_id
          WHERE c.sdk_app_id = ? AND c.user_id = ? AND c.hidden = 0
-         ORDER BY c.last_time DESC, c.last_seq DESC, c.peer_id LIMIT ? OFFSET ?`,
+         ORDER BY c.last_time DESC, c.last_msg_id DESC, c.peer_id LIMIT ? OFFSET ?`,
       ),
       getConversation: d.prepare(
         `SELECT c.*, p.read_seq AS peer_read_seq, p.read_time AS peer_read_time FROM user_conversations c
@@ -398,9 +398,10 @@ export class SqliteStore implements Store {
     const events: CommittedEvent[] = [];
     const toCursor = this.appendEvent(m.sdkAppId, m.to, 'msg', m.from, seq, null);
     events.push({ userId: m.to, event: { cursor: toCursor, kind: 'msg', peer: m.from, message } });
-    this.stmt.upsertRecipientConv.run(m.sdkAppId, m.to, m.from, seq, m.time, m.noUnread ? null : toCursor);
+    const msgId = Number(info.lastInsertRowid);
+    this.stmt.upsertRecipientConv.run(m.sdkAppId, m.to, m.from, seq, m.time, m.noUnread ? null : toCursor, msgId);
     if (m.noUnread) this.stmt.markRecipientRead.run(seq, m.time, m.sdkAppId, m.to, m.from, seq - 1);
-    this.stmt.upsertSenderConv.run(m.sdkAppId, m.from, m.to, seq, m.time, seq, m.time);
+    this.stmt.upsertSenderConv.run(m.sdkAppId, m.from, m.to, seq, m.time, seq, m.time, msgId);
     if (m.syncToSender) {
       const fromCursor = this.appendEvent(m.sdkAppId, m.from, 'msg', m.to, seq, null);
       events.push({ userId: m.from, event: { cursor: fromCursor, kind: 'msg', peer: m.to, message } });
