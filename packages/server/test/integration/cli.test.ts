@@ -174,7 +174,7 @@ describe('usage errors and help', () => {
     ['serve with a flag missing its value', ['serve', '--port'], '--port'],
     ['serve with a non-numeric port', ['serve', '--port', 'abc', '--data-dir', 'never'], '--port'],
     ['serve with a port out of range', ['serve', '--port', '70000', '--data-dir', 'never'], 'port'],
-    ['serve with an unknown sqlite sync mode', ['serve', '--port', '0', '--sqlite-sync', 'sometimes', '--data-dir', 'never'], '--sqlite-sync'], ,
+    ['serve with an unknown sqlite sync mode', ['serve', '--port', '0', '--sqlite-sync', 'sometimes', '--data-dir', 'never'], '--sqlite-sync'],
     ['serve with a positional argument', ['serve', 'now'], 'now'],
     ['app with an unknown verb', ['app', 'delete'], 'unknown app command "delete"'],
     ['app create with an unknown flag', ['app', 'create', '--color', 'red'], '--color'],
