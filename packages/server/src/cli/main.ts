@@ -3,6 +3,7 @@
  * negative answer (e.g. a UserSig that does not verify), 2 wrong or missing arguments.
  */
 import { appCommand } from './commands/app.ts';
+import { callbackCommand } from './commands/callback.ts';
 import { serveCommand } from './commands/serve.ts';
 import { usersigCommand } from './commands/usersig.ts';
 import { HELP, UsageError } from './usage.ts';
@@ -37,7 +38,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       case 'serve':
         return await serveCommand(rest, io);
       case 'app':
-        return await appCommand(rest, io);
+        return rest[0] === 'callback' ? await callbackCommand(rest.slice(1), io) : await appCommand(rest, io);
       case 'usersig':
         return await usersigCommand(rest, io);
       default:

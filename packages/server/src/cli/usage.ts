@@ -10,6 +10,7 @@ Usage:
   parley serve [--port 8080] [--host 127.0.0.1] [--data-dir ./data] [--demo]
   parley app create [--name NAME] [--admin ID] [--data-dir DIR]
   parley app list [--data-dir DIR] [--show-keys]
+  parley app callback --sdkappid N [--url U [--events E,...] [--timeout-ms MS] [--fail-closed] [--token T] | --off] [--data-dir DIR]
   parley usersig gen --sdkappid N --key K --userid U [--expire SECONDS] [--userbuf BASE64]
   parley usersig verify --sdkappid N --key K --userid U --sig S [--now UNIX_SECONDS]
 
@@ -30,7 +31,23 @@ Options (environment variable in brackets):
   --log-level LEVEL     debug, info, warn, error or silent [PARLEY_LOG_LEVEL]`,
   app: `Usage:
   parley app create [--name NAME] [--admin ID] [--data-dir DIR]   prints one JSON line with the new app's credentials
-  parley app list [--data-dir DIR] [--show-keys]                  prints a JSON array (keys hidden unless --show-keys)`,
+  parley app list [--data-dir DIR] [--show-keys]                  prints a JSON array (keys hidden unless --show-keys)
+  parley app callback --sdkappid N ...                           shows or sets the app's webhooks (see "parley app callback --help")`,
+  callback: `Usage: parley app callback --sdkappid N [options]
+
+Shows the app's webhook settings, or sets them with --url, or turns them off with --off.
+Prints one JSON line. A running server applies the change within a few seconds.
+
+Options:
+  --url URL          http(s) URL the callbacks are POSTed to
+  --events LIST      comma-separated CallbackCommands (default: all of C2C.CallbackBeforeSendMsg,
+                     C2C.CallbackAfterSendMsg, C2C.CallbackAfterMsgWithDraw, State.StateChange)
+  --timeout-ms MS    how long a call may take (default 2000)
+  --fail-closed      refuse messages when the before-send callback fails or times out
+                     (default: deliver them)
+  --token T          add Tencent's Sign and RequestTime query parameters
+  --off              turn the app's webhooks off
+  --data-dir DIR     where data lives [PARLEY_DATA_DIR] (default ./data)`,
   usersig: `Usage:
   parley usersig gen --sdkappid N --key K --userid U [--expire SECONDS] [--userbuf BASE64]
       prints a UserSig (Tencent TLSSigAPIv2); --expire defaults to 180 days
