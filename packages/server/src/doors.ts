@@ -1,6 +1,6 @@
 /**
  * The HTTP doors beyond the WebSocket gateway, installed on a server by the CLI and by
- * tests that want the full product: (later) REST admin, long-poll, web apps and demo.
+ * tests that want the full product: long-poll, REST admin and webhooks, (later) web apps and demo.
  */
 import { fileURLToPath } from 'node:url';
 import { createConsoleRoute } from './console/routes.ts';
