@@ -175,6 +175,8 @@ export function decodeSessionItems(body: Obj): { items: SessionItem[]; complete:
             ConvSeq: lastSeq,
             MsgFlagBits: num(s['MsgFlagBits'] ?? s['LastMsgFlags']),
             CloudCustomData: str(s['CloudCustomData'] ?? lastMsg?.['CloudCustomData']) || undefined,
+            // Parley extension: without it the message would get a derived ID here and keep it.
+            ClientMsgID: str(s['ClientMsgID']) || undefined,
           } as C2cMsg)
         : undefined;
     items.push({

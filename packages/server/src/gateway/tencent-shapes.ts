@@ -131,7 +131,9 @@ export function toSessionItem(c: ConversationRecord, oldestUnreadTime: number | 
     C2cPeerReadTime: c.peerReadTime,
     C2cNick: peerNick,
     C2cImage: peerImage,
-    // Parley extensions: exact positions, so clients need not compare timestamps.
+    // Parley extensions: exact positions, so clients need not compare timestamps, and the
+    // last message's ClientMsgID, so a device that first sees it here names it as every other.
+    ClientMsgID: m?.clientMsgId ?? '',
     ConvSeq: c.lastSeq,
     ReadSeq: c.readSeq,
     PeerReadSeq: c.peerReadSeq,
