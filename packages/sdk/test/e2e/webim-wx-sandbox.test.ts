@@ -149,7 +149,7 @@ describe.each([
     // WeChat allows 5 sockets per mini program: never more than one open here.
     for (const d of [alice, bob, bob2]) expect(d.bridge.stats.maxOpen).toBeLessThanOrEqual(1);
     if (blockSocket) expect(alice.bridge.stats.requests).toBeGreaterThan(0);
-    await new Promise<void>((r) => a.im.logout(r, r));
-    await new Promise<void>((r) => bob2.page.im.logout(r, r));
+    await new Promise<void>((r) => a.im.logout(() => r(), () => r()));
+    await new Promise<void>((r) => bob2.page.im.logout(() => r(), () => r()));
   });
 });
