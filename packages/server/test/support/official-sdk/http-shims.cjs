@@ -9,7 +9,8 @@
  * server, and `fetch` is wrapped the same way. Requests to any other host are
  * answered locally (the SDK's network probe `speed.xml` gets an empty 200) or
  * refused without touching the network, and reported as BLOCKED_REQUEST
- * events {url, answered}: nothing leaves the machine.
+ * events {url, answered}: nothing leaves the machine. Each reply of the test
+ * server is reported as an HTTP_REPLY event {path, errorCode}.
  *
  * install({httpUrl, report}) where report(name, data) forwards an event to the parent.
  */
@@ -59,6 +60,18 @@ function install({ httpUrl, report, trace }) {
     }
     const u = new URL(url);
     report('WIRE', { dir, frame: { path: u.pathname, query: Object.fromEntries(u.searchParams), body } });
+  }
+
+  /** Every reply of the server is reported as HTTP_REPLY {path, errorCode}, so tests can wait for a request to have been answered. */
+  function replied(url, text) {
+    let errorCode = null;
+    try {
+      const body = JSON.parse(text);
+      if (body && typeof body.ErrorCode === 'number') errorCode = body.ErrorCode;
+    } catch {
+      // not JSON
+    }
+    report('HTTP_REPLY', { path: new URL(url).pathname, errorCode });
   }
 
   globalThis.fetch = async function guardedFetch(input, init) {
@@ -154,6 +167,7 @@ function install({ httpUrl, report, trace }) {
             headers += `${k}: ${v}\r\n`;
           });
           traced('in', target.url, resText);
+          replied(target.url, resText);
           this._complete(res.status, resText, headers, this._url);
         },
         () => this._fail(),

@@ -97,6 +97,8 @@ export interface TimEventMap {
   WIRE: { dir: 'in' | 'out'; frame: unknown };
   /** HTTP line only: the SDK tried to reach a host other than Tencent's IM API; it was answered (`answered`) or refused locally. */
   BLOCKED_REQUEST: { url: string; answered: boolean };
+  /** HTTP line only: the test server answered a request (`errorCode` of the envelope, null if none). */
+  HTTP_REPLY: { path: string; errorCode: number | null };
 }
 export type TimEventName = keyof TimEventMap;
 
