@@ -2,8 +2,9 @@
  * WebSocket first, HTTP long-poll when it fails: a Transport that tries the primary factory
  * and, when that link closes before it ever opened (blocked port, proxy refusing the
  * upgrade) or does not open in time, opens the fallback in the same connection attempt.
- * Once the fallback was needed it is used first for the rest of the client's life, so a
- * network that blocks WebSocket costs one failed upgrade, not one per reconnect.
+ * Once the fallback got an answer where WebSocket got none, it is used first for the rest of
+ * the client's life, so a network that blocks WebSocket costs one failed upgrade, not one per
+ * reconnect. A server that is down fails both, and changes nothing.
  *
  * Backoff after a failed handshake stays with the core: when the fallback fails too, the
  * attempt ends with one close, and the core waits before the next attempt.
@@ -53,9 +54,15 @@ class FallbackTransport implements Transport {
       switched = true;
       if (this._timer !== undefined) clearTimeout(this._timer);
       first.close(1000, 'falling back');
-      this.state.useFallback = true;
       this._current = this.fallback();
-      this._current.open(url, on);
+      this._current.open(url, {
+        ...on,
+        frame: (t) => {
+          // Answered where WebSocket was not: WebSocket is blocked here, not the server down.
+          this.state.useFallback = true;
+          on.frame(t);
+        },
+      });
     };
     this._timer = setTimeout(() => {
       if (!opened) switchOver();
