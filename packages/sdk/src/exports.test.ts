@@ -4,8 +4,8 @@ import * as node from './node.ts';
 
 describe('public surface', () => {
   it('exports the same names from both entry points, apart from the transport', () => {
-    expect(Object.keys(browser).sort()).toEqual(['EVENT', 'Platform', 'SdkError', 'TIM', 'TYPES', 'TimClient', 'browserWebSocket', 'default', 'webSocketWith']);
-    expect(Object.keys(node).sort()).toEqual(['EVENT', 'Platform', 'SdkError', 'TIM', 'TYPES', 'TimClient', 'default', 'nodeWebSocket']);
+    expect(Object.keys(browser).sort()).toEqual(['EVENT', 'Platform', 'SdkError', 'TIM', 'TYPES', 'TimClient', 'browserWebSocket', 'default', 'fetchLongPoll', 'webSocketWith', 'withFallback']);
+    expect(Object.keys(node).sort()).toEqual(['EVENT', 'Platform', 'SdkError', 'TIM', 'TYPES', 'TimClient', 'default', 'fetchLongPoll', 'nodeWebSocket', 'withFallback']);
   });
 
   it('creates a new instance per call and derives the WebSocket URL from the server URL', () => {
