@@ -21,6 +21,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The web chat and console in Debian's Chromium against a real server (apps/web/test).
+        test: {
+          name: 'browser',
+          include: ['apps/*/test/**/*.test.ts'],
+          globalSetup: ['apps/web/test/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
     pool: 'forks',
     maxWorkers: 3,
