@@ -154,3 +154,55 @@ describe('CoreClient sync', () => {
     await c.logout();
   });
 });
+
+describe('CoreClient own stream events', () => {
+  it('takes the cursor of its own send, recall, read and delete from the replies, so the next push needs no pull', async () => {
+    const { server } = messagingServer();
+    let cursor = 0;
+    const next = () => ({ NoticeSeq: ++cursor });
+    const sendmsg = server.handlers.get('openim.sendmsg')!;
+    server.handle('openim.sendmsg', (f, link) => {
+      const r = sendmsg(f, link)!;
+      cursor = Number(r['NoticeSeq']);
+      return r;
+    });
+    server.handle('openim.msgwithdraw', next);
+    server.handle('openim.msgreaded', next);
+    server.handle('recentcontact.delete', next);
+    const c = client(server);
+    await c.login('alice', 'sig');
+    const m = text(c, 'bob', 'oops');
+    await c.send(m);
+    await c.revoke(m);
+    await c.markRead('C2Cbob', 'bob');
+    await c.deleteConversation('C2Cbob', 'bob');
+    expect(cursor).toBe(4);
+    const received: string[] = [];
+    c.events.on('received', (ms) => received.push(...ms.map((r) => String(r.elems[0]?.MsgContent['Text']))));
+    server.link.push('im_open_push.msg_push', {
+      EventArray: [
+        {
+          Event: 9,
+          C2cMsgArray: [
+            {
+              From_Account: 'bob',
+              To_Account: 'alice',
+              MsgSeq: 9,
+              MsgRandom: 9,
+              MsgTimeStamp: 1_700_000_100,
+              MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'next' } }],
+              ConvSeq: 2,
+              NoticeSeq: 5,
+            },
+          ],
+        },
+      ],
+    });
+    await until(() => received.length === 1);
+    expect(received).toEqual(['next']);
+    await new Promise((r) => setTimeout(r, 20));
+    // Only the login pull: the push followed the cursor the replies gave.
+    expect(server.sent('openim.getmsg')).toHaveLength(1);
+    await c.logout();
+  });
+});

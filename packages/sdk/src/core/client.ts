@@ -197,13 +197,14 @@ export class CoreClient {
     await this.#requireReady();
     if (m.status !== 'success' || m.seq === 0) throw clientError('CLIENT_REVOKE_FAILED', 'message was not sent');
     // Tencent's shape (MsgSeq is the sender's own sequence) plus Parley's exact ConvSeq.
-    await this.#connection.request(Cmd.MsgWithdraw, {
+    const reply = await this.#connection.request(Cmd.MsgWithdraw, {
       MsgInfo: { From_Account: m.from, To_Account: m.to, MsgTimeStamp: m.time, MsgSeq: m.clientSeq, MsgRandom: m.random, ConvSeq: m.seq },
     });
     if (!m.isRevoked) {
       m.isRevoked = true;
       this.events.emit('updated', [m]);
     }
+    this.#ownEvent(reply, { kind: 'recall', noticeSeq: undefined, from: m.from, to: m.to, seq: m.seq, clientSeq: m.clientSeq, random: m.random, time: m.time });
     return m;
   }
 
@@ -218,24 +219,28 @@ export class CoreClient {
     const conv = this.conversations.get(conversationId);
     const last = conv?.lastMessage;
     const lastTime = Math.max(conv?.lastTime ?? 0, last?.time ?? 0) || this.serverNow();
-    await this.#connection.request(Cmd.MsgReaded, {
+    const reply = await this.#connection.request(Cmd.MsgReaded, {
       C2CMsgReaded: {
         Cookie: '',
         C2CMsgReadedItem: [{ To_Account: peer, LastedMsgTime: lastTime, Receipt: 1, LastedMsgSeq: conv?.lastSeq ?? 0 }],
       },
     });
-    this.#apply([{ kind: 'read', noticeSeq: undefined, peer, readTime: lastTime, readSeq: conv?.lastSeq }], 'live');
+    const read: StreamEvent = { kind: 'read', noticeSeq: undefined, peer, readTime: lastTime, readSeq: conv?.lastSeq };
+    this.#apply([read], 'live');
+    this.#ownEvent(reply, read);
   }
 
   async deleteConversation(conversationId: string, peer: string): Promise<void> {
     await this.#requireReady();
-    await this.#connection.request(Cmd.RecentContactDelete, {
+    const reply = await this.#connection.request(Cmd.RecentContactDelete, {
       From_Account: this.userID,
       Type: 1,
       To_Account: peer,
       ClearRamble: 1,
     });
-    this.#apply([{ kind: 'conversationDeleted', noticeSeq: undefined, peer }], 'live');
+    const deleted: StreamEvent = { kind: 'conversationDeleted', noticeSeq: undefined, peer };
+    this.#apply([deleted], 'live');
+    this.#ownEvent(reply, deleted);
   }
 
   /**
@@ -326,6 +331,18 @@ export class CoreClient {
         await this.#connection.whenConnected();
       }
     }
+  }
+
+  /**
+   * A read, recall or delete made here is an event in this user's own stream that the server
+   * does not push back to this instance; its reply names the cursor (Parley NoticeSeq). Fed
+   * to the sync engine like a sent message's, it keeps the cursor contiguous, so the next
+   * push is not mistaken for a gap. Applying it again there, in stream order, is harmless:
+   * reads, recalls and deletions are idempotent.
+   */
+  #ownEvent(reply: ReplyBody, event: StreamEvent): void {
+    const notice = Number(reply['NoticeSeq']);
+    if (Number.isInteger(notice) && notice > 0) this.#sync.push([{ ...event, noticeSeq: notice }]);
   }
 
   #apply(events: StreamEvent[], origin: SyncOrigin): void {

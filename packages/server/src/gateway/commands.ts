@@ -149,15 +149,27 @@ const getroammsg: CommandHandler = async (core, ctx, body) => {
   };
 };
 
+/**
+ * Acting on the user's own stream (read, recall, delete) adds an event this instance is not
+ * pushed; like sendmsg, the reply names its cursor as `NoticeSeq` (Parley) so the client does
+ * not take the next push for a gap. Tencent's SDKs ignore the field.
+ */
+function withNoticeSeq(out: Body, cursor: number | undefined): Body {
+  if (cursor !== undefined) out.NoticeSeq = cursor;
+  return out;
+}
+
 const msgreaded: CommandHandler = async (core, ctx, body) => {
   const wrapper = (body.C2CMsgReaded ?? body) as Body;
   const items = wrapper.C2CMsgReadedItem;
   if (!Array.isArray(items)) throw new ImError('REQ_INVALID_PARAM', 'C2CMsgReaded.C2CMsgReadedItem must be an array');
+  let cursor: number | undefined;
   for (const item of items as Body[]) {
     const peer = item.To_Account ?? item.Peer_Account;
-    await core.messaging.markRead(ctx.app, ctx.account.userId, peer, uint(item.LastedMsgSeq) || undefined, ctx.instId);
+    const r = await core.messaging.markRead(ctx.app, ctx.account.userId, peer, uint(item.LastedMsgSeq) || undefined, ctx.instId);
+    cursor = r.actorCursor ?? cursor;
   }
-  return {};
+  return withNoticeSeq({}, cursor);
 };
 
 const getPeerReadTime: CommandHandler = async (core, ctx, body) => {
@@ -187,8 +199,8 @@ const msgwithdraw: CommandHandler = async (core, ctx, body) => {
     throw new ImError('MSG_BAD_MSGKEY', 'MsgSeq and MsgRandom (or MsgKey) are required');
   }
   const target = convSeq !== undefined ? { seq: convSeq, random } : { clientSeq, random };
-  await core.messaging.recall(ctx.app, ctx.account.userId, peer, target, { originInstId: ctx.instId });
-  return {};
+  const r = await core.messaging.recall(ctx.app, ctx.account.userId, peer, target, { originInstId: ctx.instId });
+  return withNoticeSeq({}, r.actorCursor);
 };
 
 const pageGet: CommandHandler = async (core, ctx, body) => {
@@ -213,8 +225,8 @@ const pageGet: CommandHandler = async (core, ctx, body) => {
 /** tim-js-sdk 2.10's deleteConversation: one peer. */
 const recentContactDelete: CommandHandler = async (core, ctx, body) => {
   checkSelf(ctx, 'From_Account', body.From_Account);
-  await core.messaging.deleteConversation(ctx.app, ctx.account.userId, body.To_Account ?? body.Peer_Account, ctx.instId);
-  return {};
+  const r = await core.messaging.deleteConversation(ctx.app, ctx.account.userId, body.To_Account ?? body.Peer_Account, ctx.instId);
+  return withNoticeSeq({}, r.actorCursor);
 };
 
 /** tim-js-sdk 2.27 / chat 3.x deleteConversation: a list, answered per item. */
@@ -222,6 +234,7 @@ const recentContactBatchDelete: CommandHandler = async (core, ctx, body) => {
   checkSelf(ctx, 'From_Account', body.From_Account);
   if (!Array.isArray(body.ContactItem) || body.ContactItem.length > 100) throw new ImError('REQ_INVALID_PARAM', 'ContactItem must be an array of at most 100 items');
   const results = [];
+  let cursor: number | undefined;
   for (const item of body.ContactItem as Body[]) {
     const peer = item?.To_Account;
     if (item?.Type !== undefined && item.Type !== 1) {
@@ -229,14 +242,15 @@ const recentContactBatchDelete: CommandHandler = async (core, ctx, body) => {
       continue;
     }
     try {
-      await core.messaging.deleteConversation(ctx.app, ctx.account.userId, peer, ctx.instId);
+      const r = await core.messaging.deleteConversation(ctx.app, ctx.account.userId, peer, ctx.instId);
+      cursor = r.actorCursor ?? cursor;
       results.push({ ResultCode: 0, ResultInfo: '', Type: 1, To_Account: peer });
     } catch (err) {
       if (!(err instanceof ImError)) throw err;
       results.push({ ResultCode: err.tim, ResultInfo: err.message, Type: 1, To_Account: peer });
     }
   }
-  return { ResultItem: results };
+  return withNoticeSeq({ ResultItem: results }, cursor);
 };
 
 /** profile.portrait_get through either door; TagList, when given, picks the tags returned. */

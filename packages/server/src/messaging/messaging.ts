@@ -15,6 +15,7 @@ import type {
   AppRecord,
   CommittedEvent,
   ConversationRecord,
+  ReadOutcome,
   SendOutcome,
   Store,
   StoredMessage,
@@ -114,6 +115,11 @@ export interface SyncPage {
 
 const SYNC_PAGE = 100;
 const MAX_RANDOM = 0xffffffff;
+
+/** The cursor of `user`'s own event among committed events: what the acting client is told, so it sees no gap. */
+function cursorOf(events: readonly CommittedEvent[], user: string): number | undefined {
+  return events.find((e) => e.userId === user)?.event.cursor;
+}
 
 export class Messaging {
   private readonly commit: GroupCommit;
@@ -314,18 +320,22 @@ export class Messaging {
     return (await this.store.getMessage(app.sdkAppId, user, c.peer, c.readSeq + 1))?.time;
   }
 
-  /** Mark the conversation with `peer` read up to `upToSeq` (default: all). */
-  async markRead(app: AppRecord, user: string, peer: unknown, upToSeq: number | undefined, originInstId?: string) {
+  /**
+   * Mark the conversation with `peer` read up to `upToSeq` (default: all). `actorCursor` is
+   * the reader's own stream cursor of the read event (undefined when nothing moved).
+   */
+  async markRead(app: AppRecord, user: string, peer: unknown, upToSeq: number | undefined, originInstId?: string): Promise<ReadOutcome & { actorCursor: number | undefined }> {
     checkUserId(peer);
     const r = await this.store.markRead(app.sdkAppId, user, peer, upToSeq);
     await this.publish(app.sdkAppId, r.events, user, originInstId);
     if (r.events.length) for (const h of this.afterCommit) h(app, 'read', undefined, r.events, {});
-    return r;
+    return { ...r, actorCursor: cursorOf(r.events, user) };
   }
 
   /**
    * Recall a message of the pair (user, peer), named by conversation seq or by the sender's
-   * MsgSeq + MsgRandom; admins skip the sender and window checks.
+   * MsgSeq + MsgRandom; admins skip the sender and window checks. `actorCursor` is the
+   * recalling user's own stream cursor of the recall event.
    */
   async recall(
     app: AppRecord,
@@ -333,7 +343,7 @@ export class Messaging {
     peer: unknown,
     target: { seq?: number; clientSeq?: number; random?: number },
     opts: { originInstId?: string; asAdmin?: boolean; platform?: string; clientIp?: string } = {},
-  ) {
+  ): Promise<{ message: StoredMessage; actorCursor: number | undefined }> {
     checkUserId(peer);
     const r = await this.store.recall({
       sdkAppId: app.sdkAppId,
@@ -347,13 +357,15 @@ export class Messaging {
     if (!r.ok) throw new ImError(r.code);
     await this.publish(app.sdkAppId, r.events, user, opts.originInstId);
     for (const h of this.afterCommit) h(app, 'recall', r.message, r.events, { platform: opts.platform, clientIp: opts.clientIp });
-    return r.message;
+    return { message: r.message, actorCursor: cursorOf(r.events, user) };
   }
 
-  async deleteConversation(app: AppRecord, user: string, peer: unknown, originInstId?: string): Promise<void> {
+  /** Hide the conversation for `user`; `actorCursor` is the user's stream cursor of it (undefined when already hidden). */
+  async deleteConversation(app: AppRecord, user: string, peer: unknown, originInstId?: string): Promise<{ actorCursor: number | undefined }> {
     checkUserId(peer);
     const events = await this.store.deleteConversation(app.sdkAppId, user, peer);
     await this.publish(app.sdkAppId, events, user, originInstId);
+    return { actorCursor: cursorOf(events, user) };
   }
 
   /** Ephemeral typing notice to `to`; never stored, dropped when `to` is offline. */

@@ -123,6 +123,56 @@ describe('C2C over the WebSocket protocol', () => {
     expect(pushedMsgs(a1)).toHaveLength(0);
   });
 
+  it("answers a read, a recall and a delete with the actor's own stream cursor, as sendmsg does", async () => {
+    const a1 = await login('ns-a', 7);
+    const a2 = await login('ns-a', 2);
+    const b = await login('ns-b');
+    const store = t.server.core.store;
+    const notices = (c: RawClient, key: string) =>
+      c.frames
+        .filter((f) => f.head.servcmd === 'im_open_push.msg_push')
+        .flatMap((f) => (f.body.EventArray as { C2cNotifyMsgArray?: Record<string, unknown>[] }[]).flatMap((e) => e.C2cNotifyMsgArray ?? []))
+        .filter((i) => key in i);
+    /** The newest event of ns-a's stream: its cursor and kind. */
+    const head = async () => {
+      const cursor = await store.headCursor(t.sdkAppId, 'ns-a');
+      const [e] = await store.readEvents(t.sdkAppId, 'ns-a', cursor - 1, 1);
+      return { cursor, kind: e?.kind };
+    };
+    await send(a1, 'ns-b', 'one');
+    const mineRandom = rnd;
+    const mine = await send(a1, 'ns-b', 'two');
+    expect(mine.body.NoticeSeq).toEqual((await head()).cursor);
+    await send(b, 'ns-a', 'three');
+    await a1.waitFor(() => pushedMsgs(a1).length === 1);
+
+    const read = await a1.request('openim.msgreaded', { C2CMsgReaded: { Cookie: '', C2CMsgReadedItem: [{ To_Account: 'ns-b', LastedMsgTime: 0 }] } });
+    expect(read.body.ErrorCode).toBe(0);
+    expect(await head()).toEqual({ cursor: read.body.NoticeSeq, kind: 'read' });
+    const recall = await a1.request('openim.msgwithdraw', { MsgInfo: { From_Account: 'ns-a', To_Account: 'ns-b', MsgSeq: mine.body.MsgSeq, MsgRandom: mineRandom, MsgTimeStamp: mine.body.MsgTime } });
+    expect(recall.body.ErrorCode).toBe(0);
+    expect(await head()).toEqual({ cursor: recall.body.NoticeSeq, kind: 'recall' });
+    const del = await a1.request('recentcontact.batch_delete', { From_Account: 'ns-a', ContactItem: [{ To_Account: 'ns-b', Type: 1 }] });
+    expect(del.body).toMatchObject({ ErrorCode: 0, ResultItem: [{ ResultCode: 0, To_Account: 'ns-b' }] });
+    expect(await head()).toEqual({ cursor: del.body.NoticeSeq, kind: 'conv_deleted' });
+    // Nothing moved, nothing to name.
+    const readAgain = await a1.request('openim.msgreaded', { C2CMsgReaded: { Cookie: '', C2CMsgReadedItem: [{ To_Account: 'ns-b', LastedMsgTime: 0 }] } });
+    expect(readAgain.body).not.toHaveProperty('NoticeSeq');
+    await send(b, 'ns-a', 'four');
+    await a1.waitFor(() => pushedMsgs(a1).length === 2);
+    const single = await a1.request('recentcontact.delete', { From_Account: 'ns-a', To_Account: 'ns-b' });
+    expect(single.body.ErrorCode).toBe(0);
+    expect(await head()).toEqual({ cursor: single.body.NoticeSeq, kind: 'conv_deleted' });
+
+    // The other device is pushed the same cursors.
+    await a2.waitFor(() => notices(a2, 'ConversationDeleted').length === 2);
+    expect(notices(a2, 'ReadC2cMsgNotify').map((i) => i.NoticeSeq)).toEqual([read.body.NoticeSeq]);
+    expect(notices(a2, 'WithdrawC2cMsgNotify').map((i) => i.NoticeSeq)).toEqual([recall.body.NoticeSeq]);
+    expect(notices(a2, 'ConversationDeleted').map((i) => i.NoticeSeq)).toEqual([del.body.NoticeSeq, single.body.NoticeSeq]);
+    // The acting instance is pushed none of its own events (only ns-b's read receipts).
+    expect(notices(a1, 'ReadC2cMsgNotify').concat(notices(a1, 'WithdrawC2cMsgNotify'), notices(a1, 'ConversationDeleted'))).toEqual([]);
+  });
+
   it('recalls within the window for the sender only, and the recall reaches an offline peer on sync', async () => {
     const a = await login('rc-a');
     await t.server.core.store.ensureAccount(t.sdkAppId, 'rc-b');
