@@ -181,6 +181,7 @@ export class LongPollTransport implements Transport {
   private async _pollLoop(): Promise<void> {
     if (this._polling) return;
     this._polling = true;
+    let firstPoll = true;
     while (!this._closed) {
       let r: Obj;
       try {
@@ -206,11 +207,17 @@ export class LongPollTransport implements Transport {
         this._fail(`long poll refused (${code})`);
         return;
       }
-      const items = (Array.isArray(r['EventArray']) ? (r['EventArray'] as Obj[]) : []).filter(
-        // Event 1 ("messages exist, call getmsg") is for clients without a sync engine; the core
-        // already pulls after every login.
-        (e) => e && typeof e === 'object' && e['Event'] !== 1,
-      );
+      const all = (Array.isArray(r['EventArray']) ? (r['EventArray'] as Obj[]) : []).filter((e) => e && typeof e === 'object');
+      // Event 1 ("messages exist, call getmsg") answers the first poll of a session. After
+      // login the core pulls anyway; later it means the server opened a new session for us
+      // (it restarted, or forgot an idle one) and pushes may have been missed: log in again,
+      // which makes the core pull everything since its cursor.
+      if (!firstPoll && all.some((e) => e['Event'] === 1)) {
+        this._fail('the server reopened the long-poll session');
+        return;
+      }
+      firstPoll = false;
+      const items = all.filter((e) => e['Event'] !== 1);
       for (const e of items) this._noteSeq(e);
       if (items.length > 0) this._push(PushCmd.MsgPush, { EventArray: items });
     }
