@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIM } from '../../src/node.ts';
 import type { Message } from '../../src/node.ts';
-import { collect, fullHistory, loginUser, sendTexts, startServer, textOf, waitFor } from './support.ts';
+import { collect, fullHistory, loginUser, sendTexts, startServer, textOf, TRANSPORTS, useTransport, waitFor } from './support.ts';
 import type { TestServer } from './support.ts';
 
-describe('two users exchanging messages', () => {
+describe.each(TRANSPORTS)('%s: two users exchanging messages', (transport) => {
   let srv: TestServer;
   beforeAll(async () => {
+    useTransport(transport);
     srv = await startServer();
   });
   afterAll(async () => {

@@ -1,20 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIM } from '../../src/node.ts';
-import { collect, cuttableTransport, dropServerSockets, fullHistory, loginUser, startServer, textOf, waitFor } from './support.ts';
+import { collect, cuttableTransport, dropServerSockets, fullHistory, loginUser, startServer, textOf, transportFor, TRANSPORTS, useTransport, waitFor } from './support.ts';
 import type { TestServer } from './support.ts';
 
 const fast = { connection: { backoff: { baseMs: 50, capMs: 200 } } };
 
-describe('reconnecting without losing or duplicating anything', () => {
+describe.each(TRANSPORTS)('%s: reconnecting without losing or duplicating anything', (transport) => {
   let srv: TestServer;
   beforeAll(async () => {
+    useTransport(transport);
     srv = await startServer();
   });
   afterAll(async () => {
     await srv?.close();
   });
 
-  it('re-sends after a lost reply with the same ClientMsgID, and the message exists once', async () => {
+  // The next two cut or drop WebSocket links; long-poll's reconnects are covered by the
+  // server-restart case in webim-wx-sandbox.test.ts.
+  it.skipIf(transport === 'long-poll')('re-sends after a lost reply with the same ClientMsgID, and the message exists once', async () => {
     const cut = cuttableTransport();
     const a = await loginUser(srv, 'ida', { transport: cut.factory, ...fast });
     const b = await loginUser(srv, 'ivo');
@@ -37,7 +40,7 @@ describe('reconnecting without losing or duplicating anything', () => {
     await b.logout();
   });
 
-  it('delivers a 300-message stream exactly once and in order while both sides lose their sockets', async () => {
+  it.skipIf(transport === 'long-poll')('delivers a 300-message stream exactly once and in order while both sides lose their sockets', async () => {
     const a = await loginUser(srv, 'kai', fast);
     const b = await loginUser(srv, 'kim', fast);
     const atB = collect(b, TIM.EVENT.MESSAGE_RECEIVED);
@@ -78,7 +81,7 @@ describe('reconnecting without losing or duplicating anything', () => {
   });
 
   it('asks for a fresh UserSig when the session expires, keeps queued sends and resumes', async () => {
-    const tim = TIM.create({ SDKAppID: srv.sdkAppId, server: srv.url, ...fast });
+    const tim = TIM.create({ SDKAppID: srv.sdkAppId, server: srv.url, transport: transportFor(), ...fast });
     const b = await loginUser(srv, 'lea');
     const atB = collect(b, TIM.EVENT.MESSAGE_RECEIVED);
     const kicked = collect(tim, TIM.EVENT.KICKED_OUT);

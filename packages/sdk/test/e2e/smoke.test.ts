@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIM } from '../../src/node.ts';
 import type { Message } from '../../src/node.ts';
-import { collect, loginUser, startServer, textOf, waitFor } from './support.ts';
+import { collect, loginUser, startServer, textOf, TRANSPORTS, useTransport, waitFor } from './support.ts';
 import type { TestServer } from './support.ts';
 
-describe('sdk smoke', () => {
+describe.each(TRANSPORTS)('%s: sdk smoke', (transport) => {
   let srv: TestServer;
   beforeAll(async () => {
+    useTransport(transport);
     srv = await startServer();
   });
   afterAll(async () => {

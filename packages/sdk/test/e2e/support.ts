@@ -1,11 +1,26 @@
 /** Shared helpers for SDK end-to-end tests against a real Parley server. */
 import { startTestServer } from '../../../server/test/support/test-server.ts';
 import type { TestServer, TestServerOptions } from '../../../server/test/support/test-server.ts';
-import { TIM, nodeWebSocket } from '../../src/node.ts';
+import { TIM, fetchLongPoll, nodeWebSocket } from '../../src/node.ts';
 import type { TimClient, TimCreateOptions, TimEvent, TimEventData, TransportFactory, TransportHandlers } from '../../src/node.ts';
 
 export { startTestServer };
 export type { TestServer };
+
+/** The transports the C2C suites run over: `describe.each(TRANSPORTS)` plus `useTransport` in a beforeAll. */
+export const TRANSPORTS = ['websocket', 'long-poll'] as const;
+export type TransportName = (typeof TRANSPORTS)[number];
+let current: TransportName = 'websocket';
+
+/** Make loginUser (and transportFor()) use this transport from now on. */
+export function useTransport(name: TransportName): void {
+  current = name;
+}
+
+/** A factory for the named transport (the current one by default). */
+export function transportFor(name: TransportName = current): TransportFactory {
+  return name === 'long-poll' ? fetchLongPoll() : nodeWebSocket;
+}
 
 /** Start a server whose app allows several web instances per user (multi-device tests). */
 export function startServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -14,7 +29,7 @@ export function startServer(opts: TestServerOptions = {}): Promise<TestServer> {
 
 /** A logged-in TIM instance. */
 export async function loginUser(srv: TestServer, userID: string, extra: Partial<TimCreateOptions> = {}): Promise<TimClient> {
-  const tim = TIM.create({ SDKAppID: srv.sdkAppId, server: srv.url, ...extra });
+  const tim = TIM.create({ SDKAppID: srv.sdkAppId, server: srv.url, transport: transportFor(), ...extra });
   await tim.login({ userID, userSig: srv.sig(userID) });
   return tim;
 }
