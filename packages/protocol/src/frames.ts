@@ -60,6 +60,8 @@ export const Cmd = {
 export const PushCmd = {
   MsgPush: 'im_open_push.msg_push',
   ForceOffline: 'im_open_status.stat_forceoffline',
+  /** Parley extension: the peer is typing (`{From_Account, To_Account}`); ephemeral, never stored. */
+  Typing: 'im_open_push.typing',
 } as const;
 
 /** `Event` values inside a push's EventArray. */

@@ -50,7 +50,12 @@ export interface CoreEvents {
   kicked: { kickType: number };
   userSigExpired: { kicked: boolean };
   error: SdkError;
+  /** Parley extension: the peer is typing in this conversation (ephemeral; nothing is stored). */
+  typing: { conversationId: string; peer: string };
 }
+
+/** At most one typing notice per conversation in this many milliseconds. */
+export const TYPING_INTERVAL_MS = 3_000;
 
 export class CoreClient {
   readonly events = new Emitter<CoreEvents>();
@@ -65,6 +70,8 @@ export class CoreClient {
   #ready = false;
   #clientSeq = Math.floor(Math.random() * 1e7);
   #convTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When a typing notice last went out, per conversation (Date.now()). */
+  readonly #typingSentAt = new Map<string, number>();
 
   constructor(private readonly opts: CoreClientOptions) {
     const platform = opts.platform ?? Platform.Web;
@@ -244,6 +251,30 @@ export class CoreClient {
   }
 
   /**
+   * Tell the peer this user is typing (Parley extension). Ephemeral: the server stores
+   * nothing and drops it when the peer is offline, so it is not queued while disconnected
+   * either. At most one per conversation every TYPING_INTERVAL_MS; resolves false when this
+   * call sent nothing (throttled, or no link).
+   */
+  async sendTyping(conversationId: string, peer: string): Promise<boolean> {
+    if (!this.#active) throw clientError('CLIENT_NOT_LOGGED_IN');
+    if (!this.#ready) throw clientError('CLIENT_NOT_READY');
+    if (this.#connection.state !== 'connected') return false;
+    const now = Date.now();
+    const last = this.#typingSentAt.get(conversationId);
+    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return false;
+    this.#typingSentAt.set(conversationId, now);
+    try {
+      await this.#connection.request(Cmd.Typing, { To_Account: peer });
+    } catch (err) {
+      // Nothing reached the peer: the next call may try again at once.
+      if (this.#typingSentAt.get(conversationId) === now) this.#typingSentAt.delete(conversationId);
+      throw err;
+    }
+    return true;
+  }
+
+  /**
    * Bring the session up to date now: reconnect without waiting out the backoff, or, when
    * connected, pull whatever the stream holds (after the app was in the background).
    */
@@ -297,9 +328,16 @@ export class CoreClient {
   #wire(): void {
     const ev = this.#connection.events;
     ev.on('push', (frame) => {
+      if (frame.head.servcmd === PushCmd.Typing) {
+        this.#onTyping(frame.body);
+        return;
+      }
       if (frame.head.servcmd !== PushCmd.MsgPush) return;
+      const items = frame.body['EventArray'];
+      // The HTTP long-poll line carries ephemeral notices as EventArray items naming their Servcmd.
+      if (Array.isArray(items)) for (const e of items as Record<string, unknown>[]) if (e?.['Servcmd'] === PushCmd.Typing) this.#onTyping(e);
       const cookie = typeof frame.body['Cookie'] === 'string' ? frame.body['Cookie'] : undefined;
-      this.#sync.push(decodeEventArray(frame.body['EventArray']), cookie);
+      this.#sync.push(decodeEventArray(items), cookie);
     });
     ev.on('netState', (s) => this.events.emit('netState', s));
     ev.on('loggedIn', ({ reconnect }) => {
@@ -331,6 +369,14 @@ export class CoreClient {
         await this.#connection.whenConnected();
       }
     }
+  }
+
+  #onTyping(body: Record<string, unknown>): void {
+    const from = body['From_Account'];
+    const to = body['To_Account'];
+    if (!this.#ready || typeof from !== 'string' || from === '' || from === this.userID) return;
+    if (to !== undefined && to !== this.userID) return;
+    this.events.emit('typing', { conversationId: conversationIdOf(from), peer: from });
   }
 
   /**
@@ -410,6 +456,7 @@ export class CoreClient {
 
   #reset(): void {
     this.#sync.reset();
+    this.#typingSentAt.clear();
     this.store.clear();
     this.conversations.clear();
   }

@@ -7,7 +7,7 @@
  * finds the event again through `sync`, because every event is in the user's stream.
  */
 import { crc32 } from 'node:zlib';
-import { ImError, type MsgElem } from '@parley/protocol';
+import { ImError, PushCmd, type MsgElem } from '@parley/protocol';
 import type { Bus } from '../bus/bus.ts';
 import { userTopic } from '../bus/bus.ts';
 import type { ServerConfig } from '../config.ts';
@@ -371,7 +371,7 @@ export class Messaging {
   /** Ephemeral typing notice to `to`; never stored, dropped when `to` is offline. */
   async typing(app: AppRecord, from: string, to: unknown): Promise<void> {
     checkUserId(to);
-    await this.bus.publish(userTopic(app.sdkAppId, to), { type: 'ephemeral', servcmd: 'im_open_push.typing', body: { From_Account: from, To_Account: to } });
+    await this.bus.publish(userTopic(app.sdkAppId, to), { type: 'ephemeral', servcmd: PushCmd.Typing, body: { From_Account: from, To_Account: to } });
   }
 
   /** Hand committed events to the Bus, grouped per user, in cursor order. */

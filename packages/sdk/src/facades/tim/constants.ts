@@ -20,6 +20,11 @@ export const EVENT = {
    * KICKED_OUT with type 'userSigExpired' is emitted as well, as Tencent's SDK does.
    */
   USER_SIG_EXPIRED: 'onUserSigExpired',
+  /**
+   * Parley extension: the peer is typing, `{ conversationID, userID }`. Sent with
+   * `tim.sendTypingNotice()`; live only (nothing is stored or synced).
+   */
+  TYPING: 'onTyping',
 } as const;
 
 export type EventName = (typeof EVENT)[keyof typeof EVENT];

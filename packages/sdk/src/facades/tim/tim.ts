@@ -258,6 +258,17 @@ export class TimClient {
     return { code: 0, data: {} };
   }
 
+  /**
+   * Parley extension: tell the peer this user is typing; the peer gets TIM.EVENT.TYPING. At
+   * most one notice per conversation every 3 s (`sent: false` when this call was throttled or
+   * the link is down); never stored, dropped when the peer is offline.
+   */
+  async sendTypingNotice(o: { conversationID: string }): Promise<TimResponse<{ conversationID: string; sent: boolean }>> {
+    const peer = this.#peer(o?.conversationID);
+    const sent = await this.#core.sendTyping(o.conversationID, peer);
+    return { code: 0, data: { conversationID: o.conversationID, sent } };
+  }
+
   async deleteConversation(conversationID: string): Promise<TimResponse<{ conversationID: string }>> {
     const peer = this.#peer(conversationID);
     await this.#core.deleteConversation(conversationID, peer);
@@ -344,6 +355,7 @@ export class TimClient {
       e.emit(EVENT.USER_SIG_EXPIRED, { userID: this.#core.userID });
     });
     core.on('error', (err) => e.emit(EVENT.ERROR, err));
+    core.on('typing', ({ conversationId, peer }) => e.emit(EVENT.TYPING, { conversationID: conversationId, userID: peer }));
   }
 }
 

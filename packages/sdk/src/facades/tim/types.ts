@@ -203,6 +203,7 @@ export interface TimEventData {
   [EVENT.ERROR]: TimError;
   [EVENT.NET_STATE_CHANGE]: { state: NetStateValue };
   [EVENT.USER_SIG_EXPIRED]: { userID: string };
+  [EVENT.TYPING]: { conversationID: string; userID: string };
 }
 
 /** What a handler receives: `{ name, data }`. */
