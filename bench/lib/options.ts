@@ -43,6 +43,8 @@ export interface Options {
   json: string | undefined;
   svg: string;
   profile: string | undefined;
+  /** Workloads to profile Parley under when --profile is given. */
+  profileWorkloads: WorkloadId[];
   /** Use the Mosquitto already listening on 127.0.0.1:1883 (stock config) instead of starting one. */
   mosquittoSystem: boolean;
   /** Parley's SQLite durability: "full" (the default: an ack survives power loss) or "normal". */
@@ -62,6 +64,7 @@ Prosody (XMPP) when they are installed, then prints one table with Parley/peer r
   --svg FILE              where to write the chart (default bench/out/latest.svg)
   --profile DIR           afterwards, profile the Parley server under A (node --cpu-prof)
                           and print its top functions by self time
+  --profile-workloads A,D which workloads to profile (default A)
   --mosquitto-system      use the broker running on 127.0.0.1:1883 as configured, instead
                           of starting Mosquitto with bench/peers/mosquitto.conf (C still
                           gets its own: the stock queue limit of 1000 would drop messages)
@@ -91,6 +94,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       json: { type: 'string' },
       svg: { type: 'string' },
       profile: { type: 'string' },
+      'profile-workloads': { type: 'string' },
       'sqlite-sync': { type: 'string' },
       'mosquitto-system': { type: 'boolean' },
       pairs: num,
@@ -136,6 +140,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
   for (const w of workloads) if (!['A', 'B', 'C', 'D', 'E'].includes(w)) throw new RangeError(`unknown workload "${w}"`);
   const targets = (values.targets ?? 'parley,mosquitto,xmpp').split(',').map((t) => t.trim().toLowerCase());
   for (const t of targets) if (!['parley', 'mosquitto', 'xmpp'].includes(t)) throw new RangeError(`unknown target "${t}"`);
+  const profileWorkloads = (values['profile-workloads'] ?? 'A').split(',').map((w) => w.trim().toUpperCase());
+  for (const w of profileWorkloads) if (!['A', 'B', 'C', 'D', 'E'].includes(w)) throw new RangeError(`unknown workload "${w}"`);
   const sqliteSync = values['sqlite-sync'] ?? 'full';
   if (sqliteSync !== 'full' && sqliteSync !== 'normal') throw new RangeError('--sqlite-sync is "full" or "normal"');
   return {
@@ -149,5 +155,6 @@ export function parseOptions(argv: string[]): Options | 'help' {
     json: values.json,
     svg: values.svg ?? 'bench/out/latest.svg',
     profile: values.profile,
+    profileWorkloads: profileWorkloads as WorkloadId[],
   };
 }

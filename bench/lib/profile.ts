@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 
 interface CpuProfile {
+  /** Microseconds on V8's clock, which on Linux is CLOCK_MONOTONIC like process.hrtime. */
+  startTime: number;
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
   samples: number[];
   timeDeltas: number[];
@@ -47,13 +49,21 @@ function where(url: string, line: number): string {
   return `${m ? m[1] : url}:${line + 1}`;
 }
 
-export function summariseProfile(path: string, top = 20): ProfileSummary {
+/**
+ * Self time by function and by area. With `window` (monotonic ms), only samples taken
+ * while the measured traffic ran count: start-up (module compilation) and shutdown do not.
+ */
+export function summariseProfile(path: string, window?: { fromMs: number; toMs: number }, top = 20): ProfileSummary {
   const p = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
+  let t = p.startTime;
   for (let i = 0; i < p.samples.length; i++) {
     const id = p.samples[i]!;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+    const delta = p.timeDeltas[i] ?? 0;
+    t += delta;
+    if (window && (t / 1000 < window.fromMs || t / 1000 > window.toMs)) continue;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   }
   const fns = new Map<string, ProfileLine>();
   const areas = new Map<string, ProfileLine>();
@@ -85,7 +95,7 @@ export function summariseProfile(path: string, top = 20): ProfileSummary {
 }
 
 export function renderProfile(s: ProfileSummary): string {
-  const lines = [`Server CPU profile: ${s.busyMs} ms busy of ${s.totalMs} ms sampled`, '', '| area | self ms | % of busy |', '|---|---:|---:|'];
+  const lines = [`Server profile: ${s.busyMs} ms in JavaScript or native calls (the rest idle) of ${s.totalMs} ms sampled`, '', '| area | self ms | % of busy |', '|---|---:|---:|'];
   for (const a of s.areas) lines.push(`| ${a.name} | ${a.selfMs} | ${a.pct} |`);
   lines.push('', '| function | where | self ms | % of busy |', '|---|---|---:|---:|');
   for (const f of s.functions) lines.push(`| ${f.name} | ${f.where} | ${f.selfMs} | ${f.pct} |`);

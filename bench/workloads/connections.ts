@@ -73,7 +73,8 @@ export async function workloadD(server: PeerServer, s: Sizes, progress: (fractio
       return undefined;
     }
   });
-  const loginMs = nowMs() - t0;
+  const t1 = nowMs();
+  const loginMs = t1 - t0;
   const sLogin = sampleProcess(server.pid);
   await settle(1000);
   const s1 = sampleProcess(server.pid);
@@ -93,5 +94,6 @@ export async function workloadD(server: PeerServer, s: Sizes, progress: (fractio
       baselineRssKB: s0.rssKB,
     },
     problems,
+    window: { fromMs: t0, toMs: t1 },
   };
 }

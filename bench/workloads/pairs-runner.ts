@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PeerServer } from '../drivers/driver.ts';
+import { nowMs } from '../lib/payload.ts';
 import { cpuPercent, sampleProcess, sampleProcesses, type ProcSample } from '../lib/proc.ts';
 import type { FixedRateParams, PairsResult, ThroughputParams } from './pairs.ts';
 import type { WorkerSetup } from './pairs-worker.ts';
@@ -22,6 +23,7 @@ export interface PairsRun {
   generatorCpuPct: number;
   serverRssKB: number;
   wallMs: number;
+  window: { fromMs: number; toMs: number };
 }
 
 type WorkerMsg = { type: 'ready' } | { type: 'progress'; received: number } | { type: 'done'; result: PairsResult } | { type: 'error'; message: string };
@@ -69,6 +71,7 @@ export async function runPairs(
     const genPids = [process.pid, ...workers.map((w) => w.pid!)];
     const s0 = sampleProcess(server.pid);
     const g0 = sampleProcesses(genPids);
+    const fromMs = nowMs();
     const done = workers.map((w) => expect(w, 'done'));
     for (const w of workers) w.send({ type: 'go' });
     const results = (await Promise.all(done)).map((m) => (m as Extract<WorkerMsg, { type: 'done' }>).result);
@@ -83,6 +86,7 @@ export async function runPairs(
       generatorCpuPct: cpuPercent(g0 as ProcSample, g1),
       serverRssKB: s1.rssKB,
       wallMs: s1.at - s0.at,
+      window: { fromMs, toMs: nowMs() },
     };
   } finally {
     await Promise.all(

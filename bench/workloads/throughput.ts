@@ -36,6 +36,7 @@ export async function workloadA(server: PeerServer, s: Sizes, progress: (fractio
       durationMs: round(m.elapsedMs, 1),
     },
     problems: problems(m.errors, lost, m.duplicates, m.outOfOrder),
+    window: run.window,
   };
 }
 
@@ -67,6 +68,7 @@ export async function workloadB(server: PeerServer, s: Sizes, progress: (fractio
       delivered: m.received,
     },
     problems: problems(m.errors, lost, m.duplicates, m.outOfOrder, m.sent < expected ? `only ${m.sent} of ${expected} sent` : undefined),
+    window: run.window,
   };
 }
 

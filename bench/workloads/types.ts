@@ -29,4 +29,6 @@ export interface Outcome {
   figures: Record<string, number | boolean>;
   /** Loss, errors, disorder: any entry fails the run. */
   problems: string[];
+  /** When the measured traffic ran, on the machine's monotonic clock (ms), to cut a CPU profile to it. */
+  window?: { fromMs: number; toMs: number };
 }
