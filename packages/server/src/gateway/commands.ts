@@ -6,6 +6,7 @@
  */
 import { ImError, parseMsgKey } from '@parley/protocol';
 import type { Core } from '../core.ts';
+import { decodeSyncCookie } from '../messaging/sync-cookie.ts';
 import { checkUserId } from '../session/auth.ts';
 import { platformName } from '../session/platform.ts';
 import type { AccountRecord, AppRecord } from '../store/store.ts';
@@ -106,17 +107,39 @@ export const sendmsg: SharedCommandHandler = async (core, ctx, body) => {
   return out;
 };
 
+/**
+ * One page of the user's stream. During the login sync (the unread backlog, Cookie '' onwards)
+ * `C2CPairUnreadCount` gives, for every peer whose messages are on the page, the server's
+ * unread count of that conversation: Tencent's SDKs set the conversation's unreadCount from it
+ * (chat 3.x counts nothing itself during the login sync; tim-js-sdk 2.x only counts messages
+ * not older than the conversation's last message). Later syncs (reconnect, Flag 1) leave it
+ * out: the SDKs count those messages themselves, and a count taken here could overwrite a
+ * push that arrived meanwhile.
+ */
 const getmsg: CommandHandler = async (core, ctx, body) => {
-  const page = await core.messaging.sync(ctx.app, ctx.account.userId, body.Cookie);
+  const me = ctx.account.userId;
+  const loginSync = decodeSyncCookie(body.Cookie).mode !== 'stream';
+  const page = await core.messaging.sync(ctx.app, me, body.Cookie);
   const msgList = [];
   const eventArray = [];
+  const senders = new Set<string>();
   for (const e of page.events) {
-    if (e.kind === 'msg') msgList.push(toC2cMsg(e.message, e.cursor));
+    if (e.kind === 'msg') {
+      msgList.push(toC2cMsg(e.message, e.cursor));
+      if (loginSync && e.message.from !== me) senders.add(e.message.from);
+    }
     // Tencent's SDK reads recalls during sync only as "signalling" entries inside MsgList.
-    else if (e.kind === 'recall') msgList.push({ NoticeSeq: e.cursor, EventArray: [toNotifyEvent(ctx.account.userId, e)] });
-    else eventArray.push(toNotifyEvent(ctx.account.userId, e));
+    else if (e.kind === 'recall') msgList.push({ NoticeSeq: e.cursor, EventArray: [toNotifyEvent(me, e)] });
+    else eventArray.push(toNotifyEvent(me, e));
   }
-  return { Cookie: page.cookie, SyncFlag: page.complete ? 2 : 1, MsgList: msgList, EventArray: eventArray };
+  const pairUnread = [];
+  for (const peer of senders) {
+    const c = await core.messaging.conversation(ctx.app, me, peer);
+    pairUnread.push({ From_Account: peer, UnreadCount: c?.unread ?? 0 });
+  }
+  const out: Body = { Cookie: page.cookie, SyncFlag: page.complete ? 2 : 1, MsgList: msgList, EventArray: eventArray };
+  if (loginSync) out.C2CPairUnreadCount = pairUnread;
+  return out;
 };
 
 /**
@@ -216,7 +239,7 @@ const pageGet: CommandHandler = async (core, ctx, body) => {
     SessionItem: await Promise.all(
       conversations.map(async (c) => {
         const peer = await core.store.getAccount(ctx.app.sdkAppId, c.peer);
-        return toSessionItem(c, await core.messaging.oldestUnreadTime(ctx.app, ctx.account.userId, c), peer?.nick, peer?.faceUrl);
+        return toSessionItem(c, peer?.nick, peer?.faceUrl);
       }),
     ),
   };

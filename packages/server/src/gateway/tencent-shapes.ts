@@ -107,11 +107,11 @@ export function eventsToPushBody(viewer: string, events: readonly UserEvent[]): 
  * tim-js-sdk reads (MsgTime, LastMsg, LastMsgFlags, C2cPeerReadTime, …) and those 2.10's
  * HTTP line reads (UnreadMsgCount; it drops items without LastMsg).
  *
- * `MsgTime`: Tencent's SDK counts as unread only the messages it receives that are not older
- * than this time. With unread messages it is the time of the oldest unread one, so the
- * count comes out exact; `MsgTimeStamp` is always the last message's time.
+ * `MsgTime` and `MsgTimeStamp` are both the last message's time: Tencent's SDKs read either as
+ * the conversation's last activity (they sort the list by it). C2C unread counts reach them
+ * through getmsg's `C2CPairUnreadCount`, not through this item.
  */
-export function toSessionItem(c: ConversationRecord, oldestUnreadTime: number | undefined, peerNick = '', peerImage = ''): Record<string, unknown> {
+export function toSessionItem(c: ConversationRecord, peerNick = '', peerImage = ''): Record<string, unknown> {
   const m = c.lastMessage;
   const lastTime = m?.time ?? c.lastTime;
   return {
@@ -119,7 +119,7 @@ export function toSessionItem(c: ConversationRecord, oldestUnreadTime: number | 
     To_Account: c.peer,
     MsgSeq: m?.clientSeq ?? 0,
     MsgRandom: m?.random ?? 0,
-    MsgTime: c.unread > 0 && oldestUnreadTime !== undefined ? Math.min(oldestUnreadTime, lastTime) : lastTime,
+    MsgTime: lastTime,
     MsgTimeStamp: lastTime,
     MsgKey: m ? msgKeyOf(m) : '',
     MsgShow: m && !m.recalled ? messagePreview(m.body) : '',
