@@ -149,7 +149,10 @@ function report(dist, quiet) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildSdk().catch((err) => {
+  // `--out <dir>` builds elsewhere (tests), `--no-types` skips the declarations.
+  const args = process.argv.slice(2);
+  const out = args.indexOf('--out');
+  buildSdk({ types: !args.includes('--no-types'), ...(out >= 0 ? { outDir: args[out + 1] } : {}) }).catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;
   });
