@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ErrorCodes, ImError, KickType } from '@parley/protocol';
 import { genUserSig } from '@parley/usersig';
+import { ADMIN_COMMANDS } from '../admin/commands.ts';
 import { DEV_APP_FILE, appCredentials, createApp, rotateSecretKey } from '../apps.ts';
 import { userTopic } from '../bus/bus.ts';
 import type { Core } from '../core.ts';
@@ -170,6 +171,11 @@ export function createConsoleRoute(core: Core): HttpRoute {
       const ids = body['sdkAppId'] === undefined ? [...consoleTokens(c.req).keys()] : [parseSdkAppId(body['sdkAppId'])];
       c.res.setHeader('set-cookie', ids.map(clearedCookie));
       return { signedOut: ids };
+    }
+    if (method === 'GET' && path === '/rest-commands') {
+      // The API tester's menu: every REST admin command with its example body (no secrets here).
+      const commands = [...ADMIN_COMMANDS.values()].map((c) => ({ name: c.name, summary: c.summary, extension: c.extension === true, example: c.example.request }));
+      return { commands };
     }
     if (method === 'GET' && path === '/apps') {
       const all = await sessionsOf(c.req, c.now);

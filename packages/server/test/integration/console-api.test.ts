@@ -75,6 +75,14 @@ describe('console API', () => {
     expect((await byKey.call('GET', `/apps/${t.sdkAppId}`)).status).toBe(403);
   });
 
+  it('lists the REST admin commands with example bodies for the API tester', async () => {
+    const r = await new ConsoleClient(t.url).call('GET', '/rest-commands');
+    const commands = r.body['commands'] as { name: string; example: Record<string, unknown> }[];
+    const send = commands.find((c) => c.name === 'openim.sendmsg');
+    expect(send?.example).toMatchObject({ To_Account: expect.any(String), MsgBody: expect.any(Array) });
+    expect(commands.length).toBeGreaterThan(5);
+  });
+
   it('refuses cross-origin and non-JSON writes', async () => {
     const c = new ConsoleClient(t.url);
     const res = await c.call('POST', '/signin', { sdkAppId: t.sdkAppId, secretKey: t.secretKey }, { origin: 'http://evil.example' });
