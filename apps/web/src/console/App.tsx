@@ -22,7 +22,14 @@ function errText(err: unknown): string {
 
 export function App() {
   const [apps, setApps] = useState<AppSummary[] | undefined>(undefined);
-  const [selected, setSelected] = useState<number | undefined>(undefined);
+  // The selected app lives in the URL hash, so a reload or a shared link keeps it.
+  const [selected, setSelectedState] = useState<number | undefined>(() => Number(location.hash.slice(1)) || undefined);
+  const setSelected = (next: number | undefined | ((cur: number | undefined) => number | undefined)) =>
+    setSelectedState((cur) => {
+      const id = typeof next === 'function' ? next(cur) : next;
+      history.replaceState(null, '', id ? `#${id}` : location.pathname);
+      return id;
+    });
   const [adding, setAdding] = useState(false);
   const [tab, setTab] = useState<Tab>('overview');
 
@@ -82,7 +89,7 @@ export function App() {
         ))}
       </nav>
       <main class="content">
-        {tab === 'overview' ? <Overview key={app.sdkAppId} app={app} apps={apps} onCreated={(id) => void refresh(id)} /> : null}
+        {tab === 'overview' ? <Overview key={app.sdkAppId} app={app} apps={apps} onCreated={(id) => void refresh(id)} onListChanged={() => void refresh()} /> : null}
         {tab === 'usersig' ? <UserSigTool key={app.sdkAppId} app={app} /> : null}
         {tab === 'accounts' ? <Accounts key={app.sdkAppId} app={app} /> : null}
         {tab === 'history' ? <History key={app.sdkAppId} app={app} /> : null}
@@ -170,7 +177,7 @@ function SignIn({ onDone, canCancel, onCancel }: { onDone: (id: number) => void 
   );
 }
 
-function Overview({ app, apps, onCreated }: { app: AppSummary; apps: AppSummary[]; onCreated: (id: number) => void }) {
+function Overview({ app, apps, onCreated, onListChanged }: { app: AppSummary; apps: AppSummary[]; onCreated: (id: number) => void; onListChanged: () => void }) {
   const [detail, setDetail] = useState<AppDetail | undefined>(undefined);
   const [showKey, setShowKey] = useState(false);
   const [confirmRotate, setConfirmRotate] = useState(false);
@@ -242,7 +249,7 @@ function Overview({ app, apps, onCreated }: { app: AppSummary; apps: AppSummary[
         {error ? <p class="error">{error}</p> : null}
       </section>
       <LiveNumbers app={app} />
-      <CreateApp onCreated={onCreated} />
+      <CreateApp onCreated={onCreated} onListChanged={onListChanged} />
       <section class="card">
         <h2>Your apps</h2>
         <table class="table">
@@ -269,7 +276,7 @@ function Overview({ app, apps, onCreated }: { app: AppSummary; apps: AppSummary[
   );
 }
 
-function CreateApp({ onCreated }: { onCreated: (id: number) => void }) {
+function CreateApp({ onCreated, onListChanged }: { onCreated: (id: number) => void; onListChanged: () => void }) {
   const [name, setName] = useState('');
   const [admin, setAdmin] = useState('administrator');
   const [created, setCreated] = useState<AppDetail | undefined>(undefined);
@@ -286,6 +293,7 @@ function CreateApp({ onCreated }: { onCreated: (id: number) => void }) {
             const r = await api.createApp({ name: name.trim(), adminIdentifier: admin.trim() });
             setCreated(r.app);
             setName('');
+            onListChanged();
           } catch (err) {
             setError(errText(err));
           }
