@@ -11,12 +11,21 @@
  * - Every stream event carries `NoticeSeq`, the viewer's stream cursor, which is what
  *   Parley's SDK de-duplicates and detects gaps on.
  */
-import { EventType, formatMsgKey, type C2cMsg } from '@parley/protocol';
+import { EventType, formatMsgKey, type C2cMsg, type MsgElem } from '@parley/protocol';
 import type { ConversationRecord, StoredMessage, UserEvent } from '../store/store.ts';
 import { messagePreview } from '../messaging/validate.ts';
 
 /** Tencent's MsgFlagBits / LastMsgFlags value of a recalled message. */
 export const MSG_FLAG_RECALLED = 8;
+
+/**
+ * What a recalled message carries instead of its content. Tencent's SDKs drop history and
+ * sync entries whose MsgBody is empty, so the flagged message would vanish instead of showing
+ * as revoked; one empty custom element keeps it listed without revealing anything.
+ */
+export function recalledBody(): MsgElem[] {
+  return [{ MsgType: 'TIMCustomElem', MsgContent: { Data: '', Desc: '', Ext: '' } }];
+}
 
 /** Tencent's MsgKey of a stored message. */
 export function msgKeyOf(m: StoredMessage): string {
@@ -35,7 +44,7 @@ export function toC2cMsg(m: StoredMessage, noticeSeq?: number): C2cMsg {
     TinyId: String(m.fromTinyId),
     MsgKey: msgKeyOf(m),
     // A recalled message keeps its place in history (flagged) but not its content.
-    MsgBody: m.recalled ? [] : m.body,
+    MsgBody: m.recalled ? recalledBody() : m.body,
     MsgFlagBits: m.recalled ? MSG_FLAG_RECALLED : 0,
     ClientMsgID: m.clientMsgId,
     ConvSeq: m.seq,

@@ -190,7 +190,7 @@ describe('C2C over the WebSocket protocol', () => {
     const signal = sync.msgs.find((x) => 'EventArray' in x);
     expect(JSON.stringify(signal)).toContain('WithdrawC2cMsgNotify');
     const hist = await b2.request('openim.getroammsg', { Peer_Account: 'rc-a', MaxCnt: 15, LastMsgTime: 0, MsgKey: '' });
-    expect((hist.body.MsgList as Record<string, unknown>[])[0]).toMatchObject({ MsgFlagBits: 8, MsgBody: [] });
+    expect((hist.body.MsgList as Record<string, unknown>[])[0]).toMatchObject({ MsgFlagBits: 8, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: '', Desc: '', Ext: '' } }] });
   });
 
   it('refuses a recall outside the window', async () => {
