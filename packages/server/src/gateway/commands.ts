@@ -150,6 +150,7 @@ const getmsg: CommandHandler = async (core, ctx, body) => {
 const getroammsg: CommandHandler = async (core, ctx, body) => {
   const peer = body.Peer_Account;
   if (typeof peer !== 'string') throw new ImError('REQ_INVALID_PARAM', 'Peer_Account must be a string');
+  if (body.GetDirection === 1) return getroammsgForward(core, ctx, peer, body);
   let before = uint(body.LastMsgSeq) || undefined;
   if (before === undefined && body.MsgKey !== undefined && body.MsgKey !== '') {
     const key = parseMsgKey(body.MsgKey);
@@ -171,6 +172,59 @@ const getroammsg: CommandHandler = async (core, ctx, body) => {
     MsgList: messages.map((m) => toC2cMsg(m)),
   };
 };
+
+/**
+ * getroammsg with GetDirection 1: the messages after a point, oldest first. Tencent's SDKs use
+ * it after a reconnect to fetch what arrived while they were away (LastMsgTime = their newest
+ * message's time, then the newest time of each page until Complete) and emit those messages
+ * as new, so the page must start right after that point, not at the newest message.
+ * The point is MsgKey's message when given, else the first message at or after LastMsgTime
+ * (found by bisecting the gap-free conversation sequence; times follow it to the second).
+ */
+async function getroammsgForward(core: Core, ctx: ClientContext, peer: string, body: Body): Promise<Body> {
+  const me = ctx.account.userId;
+  const max = Math.min(100, uint(body.MaxCnt) || 15);
+  const lastSeq = (await core.messaging.conversation(ctx.app, me, peer))?.lastSeq ?? 0;
+  const timeAt = async (seq: number) => (await core.store.getMessage(ctx.app.sdkAppId, me, peer, seq))?.time ?? 0;
+  /** The first seq whose message is later than `t` (or, with `orAt`, at `t`); lastSeq + 1 when none. */
+  const firstAfter = async (t: number, orAt: boolean) => {
+    let lo = 1;
+    let hi = lastSeq + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const time = await timeAt(mid);
+      if (time > t || (orAt && time === t)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  let start: number;
+  if (typeof body.MsgKey === 'string' && body.MsgKey !== '') {
+    const key = parseMsgKey(body.MsgKey);
+    if (!key) throw new ImError('MSG_BAD_MSGKEY');
+    const anchor = await core.messaging.findByClientSeq(ctx.app, me, peer, key.seq, key.random);
+    if (!anchor) throw new ImError('MSG_BAD_MSGKEY', 'MsgKey names no message of this conversation');
+    start = anchor.seq + 1;
+  } else {
+    const t = uint(body.LastMsgTime) ?? 0;
+    start = await firstAfter(t, true);
+    // A full page all stamped `t` would bring the caller back to `t` forever: move past it
+    // (the rest of that second still reaches the client through getmsg).
+    if (start + max - 1 < lastSeq && (await timeAt(start + max - 1)) <= t) start = await firstAfter(t, false);
+  }
+  const end = Math.min(lastSeq, start + max - 1);
+  const messages = end >= start ? (await core.messaging.history(ctx.app, me, peer, end + 1, end - start + 1)).messages : [];
+  const newest = messages.at(-1);
+  return {
+    Complete: end >= lastSeq ? 1 : 0,
+    MaxCnt: messages.length,
+    MsgCnt: messages.length,
+    LastMsgTime: newest?.time ?? uint(body.LastMsgTime) ?? 0,
+    MsgKey: newest ? msgKeyOf(newest) : '',
+    LastMsgSeq: newest?.seq ?? 0,
+    MsgList: messages.map((m) => toC2cMsg(m)),
+  };
+}
 
 /**
  * Acting on the user's own stream (read, recall, delete) adds an event this instance is not
