@@ -18,6 +18,8 @@ const STANDARD_TAGS: Record<string, 'string' | 'number'> = {
   Tag_Profile_IM_Language: 'number',
   Tag_Profile_IM_Level: 'number',
   Tag_Profile_IM_Role: 'number',
+  Tag_Profile_IM_MsgSettings: 'number',
+  Tag_Profile_IM_AdminForbidType: 'string',
 };
 const CUSTOM_TAG = /^Tag_Profile_Custom_[A-Za-z]{1,8}$/;
 const MAX_VALUE_BYTES = 500;

@@ -18,9 +18,6 @@ const TAGS = {
 
 const CUSTOM_PREFIX = 'Tag_Profile_Custom_';
 
-/** Every standard tag, for portrait_get's TagList. */
-export const PROFILE_TAGS: string[] = Object.values(TAGS);
-
 export function emptyProfile(userID: string): Profile {
   return {
     userID,

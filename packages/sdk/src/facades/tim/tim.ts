@@ -13,7 +13,7 @@ import type { TransportFactory } from '../../transports/transport.ts';
 import { EVENT, TYPES } from './constants.ts';
 import { toConversation } from './conversation.ts';
 import { MessageObjects, customElem, faceElem, locationElem, textElem } from './message.ts';
-import { PROFILE_TAGS, emptyProfile, profileItemsFrom, profilesFromReply } from './profile.ts';
+import { emptyProfile, profileItemsFrom, profilesFromReply } from './profile.ts';
 import type {
   Conversation,
   CreateCustomMessageOptions,
@@ -311,7 +311,8 @@ export class TimClient {
   }
 
   async #profiles(ids: string[]): Promise<Profile[]> {
-    const reply = await this.#core.request(Cmd.PortraitGet, { To_Account: ids, TagList: PROFILE_TAGS });
+    // No TagList: the server then answers every tag it holds, custom ones (Tag_Profile_Custom_*) included.
+    const reply = await this.#core.request(Cmd.PortraitGet, { To_Account: ids });
     return profilesFromReply(reply);
   }
 
