@@ -57,7 +57,7 @@ export function applyStreamEvents(events: StreamEvent[], ctx: ApplyContext): App
         const conv = conversations.get(id);
         for (const m of store.all(id)) {
           if (m.flow !== 'out' || m.isPeerRead || m.seq === 0) continue;
-          const read = conv ? isPeerRead(m, conv) : m.time <= ev.readTime || (ev.readSeq !== undefined && m.seq <= ev.readSeq);
+          const read = conv ? isPeerRead(m, conv) : ev.readSeq !== undefined ? m.seq <= ev.readSeq : m.time <= ev.readTime;
           if (read) {
             m.isPeerRead = true;
             r.peerRead.push(m);
@@ -90,8 +90,14 @@ export function applyStreamEvents(events: StreamEvent[], ctx: ApplyContext): App
   return r;
 }
 
-function isPeerRead(m: MessageRecord, conv: ConversationRecord): boolean {
-  return (conv.peerReadSeq > 0 && m.seq <= conv.peerReadSeq) || (conv.peerReadTime > 0 && m.time <= conv.peerReadTime);
+/**
+ * Whether the peer has read `m`. The exact position (Parley's PeerReadSeq) decides whenever the
+ * server gave one; the read time only without it: in whole seconds, it also covers messages
+ * sent after the read within the same second.
+ */
+export function isPeerRead(m: MessageRecord, conv: ConversationRecord): boolean {
+  if (conv.peerReadSeq > 0) return m.seq <= conv.peerReadSeq;
+  return conv.peerReadTime > 0 && m.time <= conv.peerReadTime;
 }
 
 /** The highest sequence at or before `time`: read reports carry a time, unread counts need a sequence. */

@@ -22,7 +22,7 @@ import type { SyncOrigin } from './sync.ts';
 import { decodeEventArray, decodeGetMsgReply, decodeSessionItems, getMsgRequest, pageGetRequest } from './wire.ts';
 import type { StreamEvent } from './wire.ts';
 import type { TransportFactory } from '../transports/transport.ts';
-import { applyStreamEvents } from './apply.ts';
+import { applyStreamEvents, isPeerRead } from './apply.ts';
 
 export interface CoreClientOptions {
   sdkAppId: number;
@@ -423,7 +423,7 @@ export class CoreClient {
       if (m.flow === 'in' && !m.isRead && m.seq <= c.readSeq) {
         m.isRead = true;
         changed.push(m);
-      } else if (m.flow === 'out' && !m.isPeerRead && ((c.peerReadSeq > 0 && m.seq <= c.peerReadSeq) || (c.peerReadTime > 0 && m.time <= c.peerReadTime))) {
+      } else if (m.flow === 'out' && !m.isPeerRead && isPeerRead(m, c)) {
         m.isPeerRead = true;
         changed.push(m);
       }

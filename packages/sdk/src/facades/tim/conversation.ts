@@ -1,3 +1,4 @@
+import { isPeerRead } from '../../core/apply.ts';
 import type { ConversationRecord } from '../../core/model.ts';
 import { TYPES } from './constants.ts';
 import { messageForShow, payloadOf } from './message.ts';
@@ -21,8 +22,7 @@ export function toConversation(c: ConversationRecord, self: string): Conversatio
       type,
       payload,
       isRevoked,
-      isPeerRead:
-        !!m && m.from === self && (m.isPeerRead || (c.peerReadSeq > 0 && m.seq <= c.peerReadSeq) || (c.peerReadTime > 0 && m.time <= c.peerReadTime)),
+      isPeerRead: !!m && m.from === self && (m.isPeerRead || isPeerRead(m, c)),
       cloudCustomData: m?.cloudCustomData ?? '',
       nick: m?.nick ?? '',
       nameCard: '',
