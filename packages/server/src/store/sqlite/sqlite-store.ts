@@ -401,18 +401,10 @@ export class SqliteStore implements Store {
     const msgId = Number(info.lastInsertRowid);
     this.stmt.upsertRecipientConv.run(m.sdkAppId, m.to, m.from, seq, m.time, m.noUnread ? null : toCursor, msgId);
     if (m.noUnread) this.stmt.markRecipientRead.run(seq, m.time, m.sdkAppId, m.to, m.from, seq - 1);
-    const senderReadBefore = (this.stmt.getConversation.get(m.sdkAppId, m.from, m.to) as ConversationRow | undefined)?.read_seq ?? seq - 1;
     this.stmt.upsertSenderConv.run(m.sdkAppId, m.from, m.to, seq, m.time, seq, m.time, msgId);
     if (m.syncToSender) {
       const fromCursor = this.appendEvent(m.sdkAppId, m.from, 'msg', m.to, seq, null);
       events.push({ userId: m.from, event: { cursor: fromCursor, kind: 'msg', peer: m.to, message } });
-    }
-    if (senderReadBefore < seq - 1) {
-      // Replying counts as reading what the peer sent before; tell the peer, as markRead
-      // does, or its messages would never show as read when the reply raced the read report.
-      const data = { reader: m.from, readTime: m.time };
-      const receipt = this.appendEvent(m.sdkAppId, m.to, 'read', m.from, seq, data);
-      events.push({ userId: m.to, event: { cursor: receipt, kind: 'read', peer: m.from, reader: m.from, readSeq: seq, readTime: m.time } });
     }
     return { ok: true, message, duplicate: false, events };
   }
