@@ -162,6 +162,9 @@ function ChatPane({ model, peer }: { model: ChatModel; peer: string }) {
   const messages = model.messagesWith(peer);
   const count = messages.length;
   const lastId = messages[count - 1]?.ID;
+  // The server counts a send as reading the conversation up to it without sending a receipt,
+  // so a message from the peer with sequence N also means "read up to N".
+  const repliedUpTo = messages.reduce((max, m) => (m.flow === 'in' && m.sequence > max ? m.sequence : max), 0);
 
   // Keep the view pinned to the newest message, or in place when older ones load above.
   useLayoutEffect(() => {
@@ -216,7 +219,7 @@ function ChatPane({ model, peer }: { model: ChatModel; peer: string }) {
         {thread?.loading ? <p class="muted center">Loading…</p> : null}
         {thread?.complete && count > 0 ? <p class="muted center small">Start of the conversation</p> : null}
         {messages.map((m) => (
-          <Bubble key={m.ID} m={m} model={model} />
+          <Bubble key={m.ID} m={m} model={model} read={m.isPeerRead || (m.sequence > 0 && m.sequence < repliedUpTo)} />
         ))}
       </div>
       {model.error ? (
@@ -255,7 +258,7 @@ function ChatPane({ model, peer }: { model: ChatModel; peer: string }) {
 
 const STATUS: Record<string, string> = { unSend: 'sending', success: 'sent', fail: 'failed' };
 
-function Bubble({ m, model }: { m: Message; model: ChatModel }) {
+function Bubble({ m, model, read }: { m: Message; model: ChatModel; read: boolean }) {
   const status = STATUS[m.status] ?? 'sent';
   const out = m.flow === 'out';
   const now = Math.floor(Date.now() / 1000);
@@ -269,14 +272,14 @@ function Bubble({ m, model }: { m: Message; model: ChatModel }) {
         data-testid="message"
         data-flow={out ? 'out' : 'in'}
         data-status={status}
-        data-read={out && m.isPeerRead ? 'true' : 'false'}
+        data-read={out && read ? 'true' : 'false'}
         data-revoked={m.isRevoked ? 'true' : 'false'}
         data-id={m.ID}
       >
         {m.isRevoked ? <span class="text muted">{out ? 'You recalled a message' : `${m.from} recalled a message`}</span> : <span class="text">{messageText(m)}</span>}
         <span class="meta">
           <span class="time">{formatTime(m.time || m.clientTime)}</span>
-          {out && !m.isRevoked ? <MessageState status={status} read={m.isPeerRead} /> : null}
+          {out && !m.isRevoked ? <MessageState status={status} read={read} /> : null}
         </span>
       </div>
       {out && status === 'failed' ? (
