@@ -14,10 +14,15 @@ import type { LiveSession, RenderCache, SessionEnd } from '../session/registry.t
 import { findCommand, type ClientContext } from './commands.ts';
 import { decodeFrame, encodeError, encodePush, encodeReply, isProblem } from './frame-codec.ts';
 import { eventsToPushBody } from './tencent-shapes.ts';
-import { encodeSyncCookie } from '../messaging/sync-cookie.ts';
+import { decodeSyncCookie, encodeSyncCookie } from '../messaging/sync-cookie.ts';
+import type { UserEvent } from '../store/store.ts';
+import { CatchUpHold } from './catch-up-hold.ts';
 
 /** How long a kicked client may still talk (to log out) before its socket is closed. */
 const KICK_CLOSE_DELAY_MS = 1000;
+
+/** Longest a reconnected client's pushes wait for its catch-up pull. */
+const CATCH_UP_HOLD_MS = 5000;
 
 /** Malformed frames tolerated before the connection is closed as a protocol violation. */
 const MAX_VIOLATIONS = 20;
@@ -40,6 +45,8 @@ export class WsConnection implements LiveSession {
   loginAt = 0;
   platform: number | undefined;
   platformClass = 'web';
+  /** Set after a reconnect login until the client's sync pull completes. */
+  private hold: CatchUpHold | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -97,7 +104,9 @@ export class WsConnection implements LiveSession {
       if (cmd === Cmd.WsHello) return this.reply(head, {});
       const handler = findCommand(cmd);
       if (!handler) throw new ImError('REQ_UNKNOWN_COMMAND', `unknown command ${cmd.slice(0, 128)}`);
-      this.reply(head, await handler(this.core, ctx, body));
+      const reply = await handler(this.core, ctx, body);
+      this.reply(head, reply);
+      if (cmd === Cmd.GetMsg && this.hold && reply.SyncFlag === 2) this.releaseHold(reply.Cookie);
     } catch (err) {
       this.replyError(head, err);
     }
@@ -106,10 +115,10 @@ export class WsConnection implements LiveSession {
   private async login(head: FrameHead, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const sdkAppId = parseSdkAppId(head.sdkappid ?? this.query.sdkAppId);
     // Tencent's SDKs log in again after a reconnect with only the A2 they were given.
-    const identity =
-      (head.usersig === undefined || head.usersig === '') && head.a2
-        ? await this.core.auth.checkA2(sdkAppId, head.a2, head.tinyid)
-        : await this.core.auth.login(sdkAppId, head.identifier, head.usersig);
+    const reconnect = (head.usersig === undefined || head.usersig === '') && Boolean(head.a2);
+    const identity = reconnect
+      ? await this.core.auth.checkA2(sdkAppId, head.a2, head.tinyid)
+      : await this.core.auth.login(sdkAppId, head.identifier, head.usersig);
     if (this.ctx) this.logout();
     if (this.closed) throw new ImError('SERVER_SHUTTING_DOWN', 'connection closed during login');
     const platform = Number(head.platform ?? this.query.platform);
@@ -119,6 +128,8 @@ export class WsConnection implements LiveSession {
     this.instId = String(randomInt(1, 2 ** 47));
     this.loginAt = Date.now();
     this.ctx = { app: identity.app, account: identity.account, instId: this.instId, platform: this.platform };
+    // A reconnecting client pulls what it missed next; hold live pushes until it has.
+    if (reconnect) this.hold = new CatchUpHold((events) => this.pushEvents(events, new Map()), CATCH_UP_HOLD_MS);
     await this.core.registry.attach(this, identity.app);
     void body;
     return {
@@ -133,6 +144,8 @@ export class WsConnection implements LiveSession {
   }
 
   private logout(end: SessionEnd = 'logout', kickType?: number): void {
+    this.hold?.cancel();
+    this.hold = undefined;
     if (!this.ctx) return;
     this.core.registry.detach(this, end, kickType);
     this.ctx = undefined;
@@ -142,20 +155,39 @@ export class WsConnection implements LiveSession {
   /** LiveSession: push committed events or an ephemeral notice. */
   deliver(message: BusMessage, cache: RenderCache): void {
     if (!this.ctx) return;
-    let frame: string | undefined;
     if (message.type === 'events') {
-      frame = cache.get('events');
-      if (frame === undefined) {
-        // Cookie (Parley): the sync position after these events, so a client that has applied
-        // everything up to here resumes from it instead of its last pull. Tencent's SDKs ignore it.
-        const last = message.events.at(-1)?.cursor ?? 0;
-        frame = encodePush(PushCmd.MsgPush, { ...eventsToPushBody(this.userId, message.events), Cookie: encodeSyncCookie({ mode: 'stream', after: last }) });
-        cache.set('events', frame);
-      }
+      if (this.hold) this.hold.add(message.events);
+      else this.pushEvents(message.events, cache);
     } else if (message.type === 'ephemeral') {
-      frame = encodePush(message.servcmd, message.body);
+      this.send(encodePush(message.servcmd, message.body));
     }
-    if (frame) this.send(frame);
+  }
+
+  /** One msg_push frame for the events, rendered once per user (the cache is shared by its sessions). */
+  private pushEvents(events: readonly UserEvent[], cache: RenderCache): void {
+    let frame = cache.get('events');
+    if (frame === undefined) {
+      // Cookie (Parley): the sync position after these events, so a client that has applied
+      // everything up to here resumes from it instead of its last pull. Tencent's SDKs ignore it.
+      const last = events.at(-1)?.cursor ?? 0;
+      frame = encodePush(PushCmd.MsgPush, { ...eventsToPushBody(this.userId, events), Cookie: encodeSyncCookie({ mode: 'stream', after: last }) });
+      cache.set('events', frame);
+    }
+    this.send(frame);
+  }
+
+  /** The catch-up pull is complete: push what it did not already return. */
+  private releaseHold(cookie: unknown): void {
+    const hold = this.hold;
+    this.hold = undefined;
+    let after = 0;
+    try {
+      const pos = decodeSyncCookie(cookie);
+      if (pos.mode === 'stream') after = pos.after;
+    } catch {
+      // An unknown cookie cannot tell what the pull covered: push everything held.
+    }
+    hold?.release(after);
   }
 
   /** LiveSession: tell the client why, then end the session. */

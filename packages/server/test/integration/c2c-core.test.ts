@@ -274,6 +274,29 @@ describe('C2C over the WebSocket protocol', () => {
     expect((await eve.request('openim.getmsg', { Cookie: 'az-a:1' })).body.ErrorCode).toBe(70402);
   });
 
+  it('holds pushes after a reconnect login until the catch-up pull completes, so missed messages come first', async () => {
+    const a = await login('cu-a');
+    const b = await login('cu-b');
+    const first = await syncAll(b);
+    const creds = b.frames.find((f) => f.head.servcmd === 'im_open_status.wslogin')!.body as { A2Key: string; TinyId: string };
+    b.close();
+    await send(a, 'cu-b', 'missed while away');
+    const again = await RawClient.connect(t.wsUrl);
+    const relogin = await again.request('im_open_status.wslogin', { State: 'Online' }, { sdkappid: t.sdkAppId, a2: creds.A2Key, tinyid: creds.TinyId, platform: 7 });
+    expect(relogin.body.ErrorCode).toBe(0);
+    await send(a, 'cu-b', 'live during the pull');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pushedMsgs(again)).toHaveLength(0);
+    const pulled = await syncAll(again, first.cookie);
+    expect(pulled.msgs.map((m) => (m.MsgBody as { MsgContent: { Text: string } }[])[0]!.MsgContent.Text)).toEqual(['missed while away', 'live during the pull']);
+    await new Promise((r) => setTimeout(r, 100));
+    // Both were returned by the pull: nothing held is pushed again.
+    expect(pushedMsgs(again)).toHaveLength(0);
+    await send(a, 'cu-b', 'after the pull');
+    await again.waitFor(() => pushedMsgs(again).length === 1);
+    expect(pushedMsgs(again)[0]!.MsgBody).toEqual(text('after the pull'));
+  });
+
   it('rate-limits sends per user with a retry hint', async () => {
     const limited = await startTestServer({ config: { sendRatePerSecond: 5, sendBurst: 3 } });
     try {
