@@ -685,6 +685,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.headCursor(APP, 'bob')).toBe(head);
       });
 
+      it('stops counting a recalled message as unread, and reading past it keeps the count right', async () => {
+        await users('alice', 'bob');
+        const m1 = (await send('alice', 'bob', { time: T0 })).message;
+        await send('alice', 'bob', { time: T0 });
+        const m3 = (await send('alice', 'bob', { time: T0 })).message;
+        await send('alice', 'bob', { time: T0 });
+        expect((await store.getConversation(APP, 'bob', 'alice'))?.unread).toBe(4);
+        await store.recall({ sdkAppId: APP, by: 'alice', peer: 'bob', seq: m3.seq, now: T0, windowSeconds: WINDOW, asAdmin: false });
+        expect((await store.getConversation(APP, 'bob', 'alice'))?.unread).toBe(3);
+        expect(await store.totalUnread(APP, 'bob')).toBe(3);
+        // Reading up to m1 leaves m2, the recalled m3 and m4: two unread.
+        await store.markRead(APP, 'bob', 'alice', m1.seq);
+        expect((await store.getConversation(APP, 'bob', 'alice'))?.unread).toBe(2);
+        // A recall of a message already read changes nothing.
+        await store.recall({ sdkAppId: APP, by: 'alice', peer: 'bob', seq: m1.seq, now: T0, windowSeconds: WINDOW, asAdmin: false });
+        expect((await store.getConversation(APP, 'bob', 'alice'))?.unread).toBe(2);
+        await store.markRead(APP, 'bob', 'alice');
+        expect((await store.getConversation(APP, 'bob', 'alice'))?.unread).toBe(0);
+      });
+
       it('refuses a second recall with MSG_ALREADY_RECALLED', async () => {
         const m = await sentByAlice();
         const req = { sdkAppId: APP, by: 'alice', peer: 'bob', seq: m.seq, now: T0 + 1, windowSeconds: WINDOW, asAdmin: false };

@@ -140,6 +140,7 @@ export interface ConversationRecord {
   /** How far the peer has read this conversation. */
   peerReadSeq: number;
   peerReadTime: number;
+  /** Messages received after the read cursor that were not recalled (last seq − read seq − recalled after it). */
   unread: number;
   lastMessage: StoredMessage | undefined;
 }

@@ -63,8 +63,8 @@ describe('webhooks', () => {
     expect(afters[1]!.body).toMatchObject({ From_Account: 'wh-b', To_Account: 'wh-a', MsgKey: viaRest.MsgKey });
     expect(afters[0]!.headers['x-parley-delivery']).toMatch(/^\d+$/);
     expect(hook.named('C2C.CallbackAfterMsgWithDraw')[0]!.body).toMatchObject({ From_Account: 'wh-b', To_Account: 'wh-a', MsgKey: viaRest.MsgKey });
-    // A recalled message stays counted until the recipient reads the conversation.
-    expect(hook.named('C2C.CallbackAfterMsgWithDraw')[0]!.body.UnreadMsgNum).toBe(1);
+    // A recalled message no longer counts as unread for its recipient.
+    expect(hook.named('C2C.CallbackAfterMsgWithDraw')[0]!.body.UnreadMsgNum).toBe(0);
     const states = hook.named('State.StateChange').map((c) => c.body.Info);
     expect(states).toEqual([
       { Action: 'Login', To_Account: 'wh-a', Reason: 'Register' },

@@ -117,4 +117,9 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX user_conversations_by_activity;
   CREATE INDEX user_conversations_by_activity ON user_conversations (sdk_app_id, user_id, hidden, last_time DESC, last_msg_id DESC);
   `,
+  // 4: recalled messages no longer count as unread. unread = last_seq - read_seq - unread_recalled,
+  // where unread_recalled counts the recalled messages after the read cursor.
+  `
+  ALTER TABLE user_conversations ADD COLUMN unread_recalled INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -75,6 +75,7 @@ interface ConversationRow {
   cleared_seq: number;
   hidden: number;
   first_unread_cursor: number | null;
+  unread_recalled: number;
   peer_read_seq: number | null;
   peer_read_time: number | null;
 }
@@ -211,7 +212,7 @@ export class SqliteStore implements Store {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sdk_app_id, user_id, peer_id) DO UPDATE SET
            last_seq = excluded.last_seq, last_time = excluded.last_time, last_msg_id = excluded.last_msg_id, hidden = 0,
-           read_seq = excluded.read_seq, read_time = excluded.read_time, first_unread_cursor = NULL`,
+           read_seq = excluded.read_seq, read_time = excluded.read_time, first_unread_cursor = NULL, unread_recalled = 0`,
       ),
       upsertRecipientConv: d.prepare(
         `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, first_unread_cursor, last_msg_id)
@@ -267,16 +268,24 @@ export class SqliteStore implements Store {
       ),
       setRead: d.prepare(
         `UPDATE user_conversations SET read_seq = ?, read_time = ?,
-           first_unread_cursor = CASE WHEN ? >= last_seq THEN NULL ELSE first_unread_cursor END
+           first_unread_cursor = CASE WHEN ? >= last_seq THEN NULL ELSE first_unread_cursor END,
+           unread_recalled = ?
          WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ?`,
       ),
       setRecalled: d.prepare('UPDATE messages SET recalled = 1 WHERE id = ?'),
+      uncountRecalled: d.prepare(
+        `UPDATE user_conversations SET unread_recalled = unread_recalled + 1
+         WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ? AND read_seq < ? AND hidden = 0`,
+      ),
+      countRecalledAfter: d.prepare(
+        'SELECT COUNT(*) AS n FROM messages WHERE sdk_app_id = ? AND pair_key = ? AND from_id = ? AND seq > ? AND recalled = 1',
+      ),
       hideConversation: d.prepare(
-        `UPDATE user_conversations SET hidden = 1, cleared_seq = last_seq, read_seq = last_seq, first_unread_cursor = NULL
+        `UPDATE user_conversations SET hidden = 1, cleared_seq = last_seq, read_seq = last_seq, first_unread_cursor = NULL, unread_recalled = 0
          WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ?`,
       ),
       totalUnread: d.prepare(
-        'SELECT COALESCE(SUM(MAX(0, last_seq - read_seq)), 0) AS n FROM user_conversations WHERE sdk_app_id = ? AND user_id = ? AND hidden = 0',
+        'SELECT COALESCE(SUM(MAX(0, last_seq - read_seq - unread_recalled)), 0) AS n FROM user_conversations WHERE sdk_app_id = ? AND user_id = ? AND hidden = 0',
       ),
       enqueueWebhook: d.prepare(
         'INSERT INTO webhook_outbox (sdk_app_id, command, query, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -494,7 +503,7 @@ export class SqliteStore implements Store {
       readSeq: r.read_seq,
       peerReadSeq: r.peer_read_seq ?? 0,
       peerReadTime: r.peer_read_time ?? 0,
-      unread: Math.max(0, r.last_seq - r.read_seq),
+      unread: Math.max(0, r.last_seq - r.read_seq - r.unread_recalled),
       lastMessage: last,
     };
   }
@@ -517,7 +526,8 @@ export class SqliteStore implements Store {
       if (target <= c.read_seq) return { readSeq: c.read_seq, readTime: c.read_time, events: [] };
       const msg = this.stmt.getMessage.get(sdkAppId, pairKey(user, peer), target) as MessageRow | undefined;
       const readTime = msg?.time ?? Math.floor(Date.now() / 1000);
-      this.stmt.setRead.run(target, readTime, target, sdkAppId, user, peer);
+      const recalledAfter = (this.stmt.countRecalledAfter.get(sdkAppId, pairKey(user, peer), peer, target) as { n: number }).n;
+      this.stmt.setRead.run(target, readTime, target, recalledAfter, sdkAppId, user, peer);
       const data = { reader: user, readTime };
       const own = this.appendEvent(sdkAppId, user, 'read', peer, target, data);
       const receipt = this.appendEvent(sdkAppId, peer, 'read', user, target, data);
@@ -547,6 +557,8 @@ export class SqliteStore implements Store {
       if (r.recalled) return { ok: false, code: 'MSG_ALREADY_RECALLED' };
       if (!req.asAdmin && req.now - r.time > req.windowSeconds) return { ok: false, code: 'MSG_RECALL_WINDOW_PASSED' };
       this.stmt.setRecalled.run(r.id);
+      // A recalled message the recipient has not read stops counting as unread.
+      this.stmt.uncountRecalled.run(req.sdkAppId, r.to_id, r.from_id, r.seq);
       const message = { ...toMessage(r), recalled: true };
       const events: CommittedEvent[] = [];
       for (const [user, peer] of [
