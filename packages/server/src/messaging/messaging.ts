@@ -314,12 +314,6 @@ export class Messaging {
     return this.store.getMessageByClientSeq(app.sdkAppId, a, b, clientSeq, random);
   }
 
-  /** Time of the oldest message `user` has not read in the conversation (unread > 0). */
-  async oldestUnreadTime(app: AppRecord, user: string, c: ConversationRecord): Promise<number | undefined> {
-    if (c.unread <= 0) return undefined;
-    return (await this.store.getMessage(app.sdkAppId, user, c.peer, c.readSeq + 1))?.time;
-  }
-
   /**
    * Mark the conversation with `peer` read up to `upToSeq` (default: all). `actorCursor` is
    * the reader's own stream cursor of the read event (undefined when nothing moved).
