@@ -51,6 +51,27 @@ describe('read receipts', () => {
     expect(rest.peerRead.map((m) => m.seq)).toEqual([3, 4]);
   });
 
+  it('take a message from the peer as read up to it, as the server does for every send', () => {
+    const store = new MessageStore();
+    const conversations = new ConversationCache();
+    const ctx = { self: 'alice', store, conversations };
+    for (const m of [sent(1, T), sent(2, T)]) {
+      store.upsert(m);
+      conversations.onMessage(m);
+    }
+    const reply = (seq: number) => ({ kind: 'message' as const, noticeSeq: undefined, msg: { From_Account: 'bob', To_Account: 'alice', MsgSeq: 100 + seq, MsgRandom: seq, MsgTimeStamp: T, MsgBody: [], ConvSeq: seq, ClientMsgID: `b${seq}` } as never });
+    const r = applyStreamEvents([reply(3)], ctx);
+    expect(r.received.map((m) => m.seq)).toEqual([3]);
+    expect(r.peerRead.map((m) => m.seq)).toEqual([1, 2]);
+    expect(conversations.get('C2Cbob')?.peerReadSeq).toBe(3);
+    // Own messages after the reply are not read yet; the next reply covers them, once.
+    store.upsert(sent(4, T));
+    conversations.onMessage(store.bySeq('C2Cbob', 4)!);
+    expect(applyStreamEvents([reply(3)], ctx).peerRead).toEqual([]);
+    expect(store.bySeq('C2Cbob', 4)!.isPeerRead).toBe(false);
+    expect(applyStreamEvents([reply(5)], ctx).peerRead.map((m) => m.seq)).toEqual([4]);
+  });
+
   it('fall back to the read time when the server gives no sequence', () => {
     const store = new MessageStore();
     const conversations = new ConversationCache();

@@ -30,12 +30,16 @@ export function applyStreamEvents(events: StreamEvent[], ctx: ApplyContext): App
       case 'message': {
         const res = store.upsert(recordFromWire(ev.msg, self));
         const m = res.record;
+        const peerReadBefore = conversations.get(m.conversationId)?.peerReadSeq ?? 0;
         if (conversations.onMessage(m)) r.conversationsChanged = true;
         const conv = conversations.get(m.conversationId);
         if (m.flow === 'in' && conv && m.seq <= conv.readSeq) m.isRead = true;
         if (m.flow === 'out' && conv && isPeerRead(m, conv)) m.isPeerRead = true;
         if (res.added) r.received.push(m);
         else if (res.changed) r.updated.push(m);
+        // A message from the peer means the peer has read everything before it (the server
+        // moves the sender's read position with each send, without a receipt of its own).
+        if (m.flow === 'in' && conv) r.peerRead.push(...readByPeerUpTo(store, conv, peerReadBefore));
         break;
       }
       case 'read': {
@@ -88,6 +92,19 @@ export function applyStreamEvents(events: StreamEvent[], ctx: ApplyContext): App
     }
   }
   return r;
+}
+
+/** Own messages above `from` and up to the conversation's peer read position, now marked read by the peer. */
+function readByPeerUpTo(store: MessageStore, conv: ConversationRecord, from: number): MessageRecord[] {
+  const out: MessageRecord[] = [];
+  for (let s = from + 1; s <= conv.peerReadSeq; s++) {
+    const m = store.bySeq(conv.id, s);
+    if (m && m.flow === 'out' && !m.isPeerRead) {
+      m.isPeerRead = true;
+      out.push(m);
+    }
+  }
+  return out;
 }
 
 /**

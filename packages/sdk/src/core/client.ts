@@ -253,24 +253,15 @@ export class CoreClient {
   /**
    * Tell the peer this user is typing (Parley extension). Ephemeral: the server stores
    * nothing and drops it when the peer is offline, so it is not queued while disconnected
-   * either. At most one per conversation every TYPING_INTERVAL_MS; resolves false when this
-   * call sent nothing (throttled, or no link).
+   * either. At most one per conversation every TYPING_INTERVAL_MS (counted from each attempt);
+   * resolves false when this call sent nothing (throttled, or no link).
    */
   async sendTyping(conversationId: string, peer: string): Promise<boolean> {
-    if (!this.#active) throw clientError('CLIENT_NOT_LOGGED_IN');
     if (!this.#ready) throw clientError('CLIENT_NOT_READY');
-    if (this.#connection.state !== 'connected') return false;
     const now = Date.now();
-    const last = this.#typingSentAt.get(conversationId);
-    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return false;
+    if (this.#connection.state !== 'connected' || now - (this.#typingSentAt.get(conversationId) ?? 0) < TYPING_INTERVAL_MS) return false;
     this.#typingSentAt.set(conversationId, now);
-    try {
-      await this.#connection.request(Cmd.Typing, { To_Account: peer });
-    } catch (err) {
-      // Nothing reached the peer: the next call may try again at once.
-      if (this.#typingSentAt.get(conversationId) === now) this.#typingSentAt.delete(conversationId);
-      throw err;
-    }
+    await this.#connection.request(Cmd.Typing, { To_Account: peer });
     return true;
   }
 
@@ -373,10 +364,9 @@ export class CoreClient {
 
   #onTyping(body: Record<string, unknown>): void {
     const from = body['From_Account'];
-    const to = body['To_Account'];
-    if (!this.#ready || typeof from !== 'string' || from === '' || from === this.userID) return;
-    if (to !== undefined && to !== this.userID) return;
-    this.events.emit('typing', { conversationId: conversationIdOf(from), peer: from });
+    if (this.#ready && typeof from === 'string' && from && from !== this.userID && (body['To_Account'] ?? this.userID) === this.userID) {
+      this.events.emit('typing', { conversationId: conversationIdOf(from), peer: from });
+    }
   }
 
   /**
@@ -388,7 +378,7 @@ export class CoreClient {
    */
   #ownEvent(reply: ReplyBody, event: StreamEvent): void {
     const notice = Number(reply['NoticeSeq']);
-    if (Number.isInteger(notice) && notice > 0) this.#sync.push([{ ...event, noticeSeq: notice }]);
+    if (notice > 0) this.#sync.push([{ ...event, noticeSeq: notice }]);
   }
 
   #apply(events: StreamEvent[], origin: SyncOrigin): void {

@@ -79,8 +79,10 @@ export class ConversationCache {
       c.lastTime = Math.max(c.lastTime, m.time);
       c.activity = ++this.#activity;
     }
-    // Sending implies having read everything before it (the server applies the same rule).
+    // Sending implies having read everything before it (the server applies the same rule), for
+    // this user and for the peer.
     if (m.flow === 'out' && m.seq > c.readSeq) c.readSeq = m.seq;
+    if (m.flow === 'in' && m.seq > c.peerReadSeq) c.peerReadSeq = m.seq;
     if (this.#recount(c)) changed = true;
     return changed ? c : undefined;
   }
