@@ -620,6 +620,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const events = await store.deleteConversation(APP, 'alice', 'bob');
         expect(events).toEqual([{ userId: 'alice', event: { cursor: 3, kind: 'conv_deleted', peer: 'bob' } }]);
         expect(await store.headCursor(APP, 'bob')).toBe(1);
+        // Deleting it again changes nothing and adds no event.
+        expect(await store.deleteConversation(APP, 'alice', 'bob')).toEqual([]);
+        expect(await store.headCursor(APP, 'alice')).toBe(3);
         const peers = async (u: string) => (await store.listConversations(APP, u, { offset: 0, limit: 10 })).map((c) => c.peer);
         expect(await peers('alice')).toEqual(['carol']);
         expect(await peers('bob')).toEqual(['alice']);

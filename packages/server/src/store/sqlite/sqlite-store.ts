@@ -282,7 +282,7 @@ export class SqliteStore implements Store {
       ),
       hideConversation: d.prepare(
         `UPDATE user_conversations SET hidden = 1, cleared_seq = last_seq, read_seq = last_seq, first_unread_cursor = NULL, unread_recalled = 0
-         WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ?`,
+         WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ? AND hidden = 0`,
       ),
       totalUnread: d.prepare(
         'SELECT COALESCE(SUM(MAX(0, last_seq - read_seq - unread_recalled)), 0) AS n FROM user_conversations WHERE sdk_app_id = ? AND user_id = ? AND hidden = 0',
