@@ -92,6 +92,19 @@ async function profileParley(o: Options, w: WorkloadId, progress: Progress): Pro
   }
 }
 
+/** The figure that ranks repeated runs of a workload, and which way is better. */
+const HEADLINE: Record<WorkloadId, string> = { A: 'msgsPerSec', B: 'p99Ms', C: 'syncMs', D: 'loginsPerSec', E: 'pagesPerSec' };
+
+/** With --repeat, the figures of the median run by the headline figure, plus that figure's range. */
+function median(w: WorkloadId, runs: Outcome[]): Record<string, number | boolean> {
+  const key = HEADLINE[w];
+  const value = (o: Outcome) => (typeof o.figures[key] === 'number' ? (o.figures[key] as number) : NaN);
+  const sorted = [...runs].sort((a, b) => value(a) - value(b));
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  if (runs.length === 1) return mid.figures;
+  return { ...mid.figures, runs: runs.length, [`${key}Min`]: value(sorted[0]!), [`${key}Max`]: value(sorted.at(-1)!) };
+}
+
 async function main(argv: string[]): Promise<number> {
   let o: Options | 'help';
   try {
@@ -123,8 +136,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!available.some((d) => d.name === 'parley')) say('note: Parley is not among --targets; no ratios');
 
+  // Repeats are interleaved (A parley, A mosquitto, A xmpp, A parley, …) so that a disturbance
+  // on the machine hits every system alike.
   const plan: { driver: Driver; workload: WorkloadId }[] = [];
-  for (const w of o.workloads) for (const d of available) if (d.workloads.has(w)) plan.push({ driver: d, workload: w });
+  for (const w of o.workloads) for (let r = 0; r < o.repeat; r++) for (const d of available) if (d.workloads.has(w)) plan.push({ driver: d, workload: w });
   say(`machine: ${describeMachine()}; open-file limit ${openFileLimit()}`);
   const loadBefore = loadavg()[0]!;
   // Server and generator share the machine's cores; anything else running skews every figure.
@@ -132,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
   say(`sizes: ${JSON.stringify(o.sizes)}`);
 
   const results: Results = {};
+  const outcomes = new Map<string, Outcome[]>();
   const labels: Partial<Record<TargetName, string>> = {};
   const problems: string[] = [];
   const profiled = o.profile ? o.profileWorkloads : [];
@@ -142,7 +158,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       const { label, outcome } = await runOne(driver, workload, o, progress);
       labels[driver.name] = label;
-      (results[workload] ??= {})[driver.name] = outcome.figures;
+      const key = `${workload} ${driver.name}`;
+      outcomes.set(key, [...(outcomes.get(key) ?? []), outcome]);
+      (results[workload] ??= {})[driver.name] = median(workload, outcomes.get(key)!);
       for (const p of outcome.problems) problems.push(`${driver.name} ${workload}: ${p}`);
     } catch (err) {
       problems.push(`${driver.name} ${workload}: ${(err as Error).stack ?? String(err)}`);
@@ -169,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`\nParley benchmark, ${when}, commit ${commit}${o.quick ? ' (--quick: sizes too small to mean anything)' : ''}\n${machine}\n\n`);
   process.stdout.write(renderTable(results, labels, targets) + '\n');
   for (const t of profileTexts) process.stdout.write(`\n${t}`);
-  process.stdout.write(`\n${plan.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(`\n${plan.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after\n`);
 
   const subtitle = `${machine}; commit ${commit}; ${when.slice(0, 10)}${o.quick ? ' (quick sizes)' : ''}`;
   mkdirSync(dirname(o.svg), { recursive: true });
@@ -177,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`chart: ${o.svg}\n`);
   if (o.json) {
     mkdirSync(dirname(o.json), { recursive: true });
-    const meta = { date: when, commit, machine, loadBefore, quick: o.quick, sqliteSync: o.sqliteSync, sizes: o.sizes, labels, problems, profiles };
+    const meta = { date: when, commit, machine, loadBefore, loadAfter: loadavg()[0], quick: o.quick, sqliteSync: o.sqliteSync, sizes: o.sizes, labels, problems, profiles };
     writeFileSync(o.json, JSON.stringify({ ...results, meta }, null, 2) + '\n');
     process.stdout.write(`results: ${o.json}\n`);
   }

@@ -43,6 +43,8 @@ export interface Options {
   json: string | undefined;
   svg: string;
   profile: string | undefined;
+  /** Runs of each workload per system; the table shows the median run. */
+  repeat: number;
   /** Workloads to profile Parley under when --profile is given. */
   profileWorkloads: WorkloadId[];
   /** Use the Mosquitto already listening on 127.0.0.1:1883 (stock config) instead of starting one. */
@@ -59,6 +61,8 @@ Prosody (XMPP) when they are installed, then prints one table with Parley/peer r
   --quick                 tiny sizes for CI: only checks that nothing is lost
   --peers                 install missing peers with apt-get (mosquitto, prosody)
   --workloads A,B,C,D,E   which workloads (default: all)
+  --repeat 1              runs of each workload per system, interleaved; the table shows
+                          the median run (by the workload's headline figure) and its range
   --targets parley,mosquitto,xmpp
   --json FILE             write the results file
   --svg FILE              where to write the chart (default bench/out/latest.svg)
@@ -95,6 +99,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       svg: { type: 'string' },
       profile: { type: 'string' },
       'profile-workloads': { type: 'string' },
+      repeat: num,
       'sqlite-sync': { type: 'string' },
       'mosquitto-system': { type: 'boolean' },
       pairs: num,
@@ -155,6 +160,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     json: values.json,
     svg: values.svg ?? 'bench/out/latest.svg',
     profile: values.profile,
+    repeat: values.repeat === undefined ? 1 : Math.max(1, Math.round(Number(values.repeat)) || 1),
     profileWorkloads: profileWorkloads as WorkloadId[],
   };
 }

@@ -52,6 +52,27 @@ export function cpuPercent(a: ProcSample, b: ProcSample): number {
   return wall > 0 ? ((b.cpuMs - a.cpuMs) / wall) * 100 : 0;
 }
 
+/** The whole machine's CPU time, busy and in total (all cores), from /proc/stat. */
+export interface MachineSample {
+  busyMs: number;
+  stealMs: number;
+  at: number;
+}
+
+export function sampleMachine(): MachineSample {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const busy = (v[0] ?? 0) + (v[1] ?? 0) + (v[2] ?? 0) + (v[5] ?? 0) + (v[6] ?? 0);
+  return { busyMs: (busy * 1000) / TICKS_PER_SECOND, stealMs: ((v[7] ?? 0) * 1000) / TICKS_PER_SECOND, at: performance.now() };
+}
+
+/** CPU the rest of the machine used between two samples (percent of one core), besides `ownPct`. */
+export function otherCpuPercent(a: MachineSample, b: MachineSample, ownPct: number): number {
+  const wall = b.at - a.at;
+  return wall > 0 ? Math.max(0, ((b.busyMs - a.busyMs) / wall) * 100 - ownPct) : 0;
+}
+
 /** The pid of the process listening on 127.0.0.1:`port` (TCP), found through its socket inode. */
 export function pidListeningOn(port: number): number | undefined {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PeerServer } from '../drivers/driver.ts';
 import { nowMs } from '../lib/payload.ts';
-import { cpuPercent, sampleProcess, sampleProcesses, type ProcSample } from '../lib/proc.ts';
+import { cpuPercent, otherCpuPercent, sampleMachine, sampleProcess, sampleProcesses, type ProcSample } from '../lib/proc.ts';
 import type { FixedRateParams, PairsResult, ThroughputParams } from './pairs.ts';
 import type { WorkerSetup } from './pairs-worker.ts';
 
@@ -22,6 +22,8 @@ export interface PairsRun {
   serverCpuMs: number;
   generatorCpuPct: number;
   serverRssKB: number;
+  /** CPU used by everything else on the machine meanwhile (other processes, the kernel's share not charged to ours). */
+  otherCpuPct: number;
   wallMs: number;
   window: { fromMs: number; toMs: number };
 }
@@ -71,19 +73,24 @@ export async function runPairs(
     const genPids = [process.pid, ...workers.map((w) => w.pid!)];
     const s0 = sampleProcess(server.pid);
     const g0 = sampleProcesses(genPids);
+    const m0 = sampleMachine();
     const fromMs = nowMs();
     const done = workers.map((w) => expect(w, 'done'));
     for (const w of workers) w.send({ type: 'go' });
     const results = (await Promise.all(done)).map((m) => (m as Extract<WorkerMsg, { type: 'done' }>).result);
     const s1 = sampleProcess(server.pid);
     const g1 = sampleProcesses(genPids);
+    const m1 = sampleMachine();
     if (!s0 || !s1) throw new Error(`${server.label} (pid ${server.pid}) is gone`);
+    const serverCpuPct = cpuPercent(s0, s1);
+    const generatorCpuPct = cpuPercent(g0 as ProcSample, g1);
     return {
       merged: merge(results),
       expected: opts.expected,
-      serverCpuPct: cpuPercent(s0, s1),
+      serverCpuPct,
       serverCpuMs: s1.cpuMs - s0.cpuMs,
-      generatorCpuPct: cpuPercent(g0 as ProcSample, g1),
+      generatorCpuPct,
+      otherCpuPct: otherCpuPercent(m0, m1, serverCpuPct + generatorCpuPct),
       serverRssKB: s1.rssKB,
       wallMs: s1.at - s0.at,
       window: { fromMs, toMs: nowMs() },
