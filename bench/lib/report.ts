@@ -47,6 +47,8 @@ export const ROWS: Row[] = [
   { workload: 'D', key: 'loginsPerSecMin', label: '  slowest of the runs', better: 'higher' },
   { workload: 'D', key: 'loginsPerSecMax', label: '  fastest of the runs', better: 'higher' },
   { workload: 'D', key: 'serverCpuPct', label: 'server CPU % while logging in', better: 'none' },
+  { workload: 'D', key: 'generatorCpuPct', label: 'generator CPU %', better: 'none' },
+  { workload: 'D', key: 'otherCpuPct', label: 'rest of the machine CPU %', better: 'none' },
   { workload: 'D', key: 'firstLoginsPerSec', label: 'first logins /s (account created)', better: 'none' },
   { workload: 'E', key: 'pagesPerSec', label: 'history pages/s', better: 'higher' },
   { workload: 'E', key: 'pagesPerSecMin', label: '  slowest of the runs', better: 'higher' },

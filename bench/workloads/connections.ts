@@ -2,7 +2,8 @@
  * Workload D: N idle logged-in connections. Logins per second over the whole ramp (each
  * Parley login verifies a UserSig; UserSigs are generated before the clock starts), and the
  * server's resident memory per connection: RSS growth from a baseline taken after a warm-up
- * round of logins, divided by N.
+ * round of logins, divided by N. The logins come from the generator workers, so a client
+ * library's handshake cost does not cap the figure.
  *
  * The users exist before the timed ramp, as registered XMPP users do: Parley creates an
  * account on a user's first login, so every user logs in once first (timed apart, as
@@ -10,19 +11,46 @@
  * a fresh process.
  */
 import { connectClient } from '../drivers/connect.ts';
-import type { BenchClient, ConnectOptions, PeerServer } from '../drivers/driver.ts';
+import type { PeerServer } from '../drivers/driver.ts';
 import { parleyCredential } from '../drivers/parley.ts';
 import { mapLimit, sourceAddresses } from '../lib/net.ts';
-import { nowMs } from '../lib/payload.ts';
-import { cpuPercent, openFileLimit, sampleProcess } from '../lib/proc.ts';
+import { openFileLimit, sampleProcess } from '../lib/proc.ts';
 import { round } from '../lib/stats.ts';
+import { shares, startWorkers, type WorkerRun } from './generator.ts';
+import type { LoginResult } from './generator-worker.ts';
 import type { Outcome, Sizes } from './types.ts';
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Log `users` in from the workers; keeps the connections open until `close`. */
+async function rampUp(server: PeerServer, users: string[], s: Sizes, onProgress: (opened: number) => void) {
+  const n = Math.max(1, Math.min(s.workers, users.length));
+  const addrs = sourceAddresses(users.length);
+  const pool = await startWorkers(
+    shares(users, n).map((share) => ({
+      type: 'setup' as const,
+      workload: 'D' as const,
+      endpoint: server.endpoint,
+      users: share,
+      localAddresses: addrs,
+      concurrency: Math.max(1, Math.round(s.loginConcurrency / n)),
+    })),
+    onProgress,
+  );
+  try {
+    const run: WorkerRun<LoginResult> = await pool.go(server.pid);
+    const opened = run.results.reduce((a, r) => a + r.opened, 0);
+    const elapsedMs = Math.max(...run.results.map((r) => r.elapsedMs));
+    return { run, opened, elapsedMs, errors: run.results.flatMap((r) => r.errors), close: () => pool.close() };
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+}
+
 export async function workloadD(server: PeerServer, s: Sizes, progress: (fraction: number, detail: string) => void): Promise<Outcome> {
   const limit = openFileLimit();
-  // Our side holds one descriptor per connection; keep headroom for the rest of the process.
+  // Each worker holds one descriptor per connection it opened; keep headroom for the rest.
   const n = Math.min(s.connections, Math.max(0, limit - 500));
   const problems: string[] = [];
   if (n < s.connections) problems.push(`open-file limit ${limit} allows only ${n} of ${s.connections} connections (run through "npm run bench", which raises it)`);
@@ -32,68 +60,49 @@ export async function workloadD(server: PeerServer, s: Sizes, progress: (fractio
   progress(0, 'registering users');
   await server.prepareUsers([...warmUsers, ...users]);
   const ep = server.endpoint;
-  const addrs = sourceAddresses(n);
-  const optsFor = (user: string, i: number): ConnectOptions => ({
-    localAddress: addrs[i % addrs.length],
-    credential: ep.kind === 'parley' ? parleyCredential(ep, user) : undefined,
-  });
-  progress(0, 'preparing credentials');
-  const warmOpts = warmUsers.map(optsFor);
-  const opts = users.map(optsFor);
 
   let firstLoginsPerSec: number | undefined;
   if (server.restart) {
-    const tf = nowMs();
-    let created = 0;
-    const firsts = await mapLimit([...warmUsers, ...users], s.loginConcurrency, async (u, i) => {
-      const c = await connectClient(ep, u, i < warm ? warmOpts[i] : opts[i - warm]);
-      if ((++created & 127) === 0) progress(0, `first login of ${created}/${n + warm} users`);
-      return c;
-    });
-    firstLoginsPerSec = round(firsts.length / ((nowMs() - tf) / 1000), 0);
-    await mapLimit(firsts, 200, (c) => c.close());
+    const first = await rampUp(server, [...warmUsers, ...users], s, (k) => progress(0, `first login of ${k}/${n + warm} users`));
+    firstLoginsPerSec = round(first.opened / (first.elapsedMs / 1000), 0);
+    problems.push(...first.errors);
+    progress(0, 'closing, restarting the server');
+    await first.close();
     await server.restart();
   }
 
   // Warm-up: code paths compiled, pools and caches grown; then the baseline.
-  const warmClients = await mapLimit(warmUsers, s.loginConcurrency, (u, i) => connectClient(ep, u, warmOpts[i]));
+  const warmClients = await mapLimit(warmUsers, s.loginConcurrency, (u) =>
+    connectClient(ep, u, { credential: ep.kind === 'parley' ? parleyCredential(ep, u) : undefined }),
+  );
   await mapLimit(warmClients, 100, (c) => c.close());
   await settle(500);
   const s0 = sampleProcess(server.pid);
 
-  let opened = 0;
-  const t0 = nowMs();
-  const clients: (BenchClient | undefined)[] = await mapLimit(users, s.loginConcurrency, async (u, i) => {
-    try {
-      const c = await connectClient(ep, u, opts[i]);
-      if ((++opened & 127) === 0) progress(opened / n, `${opened}/${n} logged in`);
-      return c;
-    } catch (err) {
-      if (problems.length < 5) problems.push(`login of ${u} failed: ${(err as Error).message}`);
-      return undefined;
-    }
-  });
-  const t1 = nowMs();
-  const loginMs = t1 - t0;
-  const sLogin = sampleProcess(server.pid);
-  await settle(1000);
-  const s1 = sampleProcess(server.pid);
-  const ok = clients.filter((c): c is BenchClient => c !== undefined);
-  progress(1, `closing ${ok.length} connections`);
-  await mapLimit(ok, 200, (c) => c.close());
-  if (!s0 || !s1 || !sLogin) throw new Error(`${server.label} (pid ${server.pid}) is gone`);
-  if (ok.length < n) problems.push(`${n - ok.length} of ${n} logins failed`);
-  return {
-    figures: {
-      connections: ok.length,
-      rssPerConnKB: round((s1.rssKB - s0.rssKB) / Math.max(1, ok.length), 2),
-      loginsPerSec: round(ok.length / (loginMs / 1000), 0),
-      serverCpuPct: round(cpuPercent(s0, sLogin), 1),
-      ...(firstLoginsPerSec !== undefined ? { firstLoginsPerSec } : {}),
-      serverRssKB: s1.rssKB,
-      baselineRssKB: s0.rssKB,
-    },
-    problems,
-    window: { fromMs: t0, toMs: t1 },
-  };
+  const ramp = await rampUp(server, users, s, (k) => progress(k / n, `${k}/${n} logged in`));
+  try {
+    await settle(1000);
+    const s1 = sampleProcess(server.pid);
+    if (!s0 || !s1) throw new Error(`${server.label} (pid ${server.pid}) is gone`);
+    problems.push(...ramp.errors);
+    if (ramp.opened < n) problems.push(`${n - ramp.opened} of ${n} logins failed`);
+    return {
+      figures: {
+        connections: ramp.opened,
+        rssPerConnKB: round((s1.rssKB - s0.rssKB) / Math.max(1, ramp.opened), 2),
+        loginsPerSec: round(ramp.opened / (ramp.elapsedMs / 1000), 0),
+        serverCpuPct: round(ramp.run.serverCpuPct, 1),
+        generatorCpuPct: round(ramp.run.generatorCpuPct, 1),
+        otherCpuPct: round(ramp.run.otherCpuPct, 1),
+        ...(firstLoginsPerSec !== undefined ? { firstLoginsPerSec } : {}),
+        serverRssKB: s1.rssKB,
+        baselineRssKB: s0.rssKB,
+      },
+      problems,
+      window: ramp.run.window,
+    };
+  } finally {
+    progress(1, `closing ${ramp.opened} connections`);
+    await ramp.close();
+  }
 }

@@ -1,8 +1,61 @@
 /** Workload A (throughput) and B (fixed rate): pair traffic through the generator workers. */
 import type { PeerServer } from '../drivers/driver.ts';
 import { round, summarise } from '../lib/stats.ts';
-import { runPairs } from './pairs-runner.ts';
+import { shares, startWorkers } from './generator.ts';
+import type { FixedRateParams, PairsResult, ThroughputParams } from './pairs.ts';
 import type { Outcome, Sizes } from './types.ts';
+
+interface PairsRun {
+  merged: PairsResult;
+  serverCpuPct: number;
+  serverCpuMs: number;
+  generatorCpuPct: number;
+  otherCpuPct: number;
+  serverRssKB: number;
+  window: { fromMs: number; toMs: number };
+}
+
+/** Pairs a0–b0, a1–b1, … split over the workers; B's rate is split in proportion. */
+async function runPairs(
+  server: PeerServer,
+  workload: 'A' | 'B',
+  opts: { pairs: number; workers: number; params: ThroughputParams | FixedRateParams; onProgress: (received: number) => void },
+): Promise<PairsRun> {
+  const users: [string, string][] = Array.from({ length: opts.pairs }, (_, i) => [`a${i}`, `b${i}`]);
+  await server.prepareUsers(users.flat());
+  const parts = shares(users, Math.max(1, Math.min(opts.workers, opts.pairs)));
+  const pool = await startWorkers(
+    parts.map((share) =>
+      workload === 'A'
+        ? { type: 'setup', workload, endpoint: server.endpoint, pairs: share, params: opts.params as ThroughputParams }
+        : { type: 'setup', workload, endpoint: server.endpoint, pairs: share, params: { ...(opts.params as FixedRateParams), rate: ((opts.params as FixedRateParams).rate * share.length) / opts.pairs } },
+    ),
+    opts.onProgress,
+  );
+  try {
+    const run = await pool.go<PairsResult>(server.pid);
+    return { ...run, merged: merge(run.results) };
+  } finally {
+    await pool.close();
+  }
+}
+
+function merge(rs: PairsResult[]): PairsResult {
+  const out: PairsResult = { sent: 0, acked: 0, failed: 0, received: 0, duplicates: 0, outOfOrder: 0, errors: [], latencies: [], sendLagMaxMs: 0, elapsedMs: 0 };
+  for (const r of rs) {
+    out.sent += r.sent;
+    out.acked += r.acked;
+    out.failed += r.failed;
+    out.received += r.received;
+    out.duplicates += r.duplicates;
+    out.outOfOrder += r.outOfOrder;
+    out.errors.push(...r.errors);
+    for (const l of r.latencies) out.latencies.push(l);
+    out.sendLagMaxMs = Math.max(out.sendLagMaxMs, r.sendLagMaxMs);
+    out.elapsedMs = Math.max(out.elapsedMs, r.elapsedMs);
+  }
+  return out;
+}
 
 export async function workloadA(server: PeerServer, s: Sizes, progress: (fraction: number, detail: string) => void): Promise<Outcome> {
   const expected = 2 * s.pairs * s.messages;
@@ -10,7 +63,6 @@ export async function workloadA(server: PeerServer, s: Sizes, progress: (fractio
     pairs: s.pairs,
     workers: s.workers,
     params: { messages: s.messages, window: s.window, size: s.size },
-    expected,
     onProgress: (r) => progress(r / expected, `${r}/${expected} delivered`),
   });
   const m = run.merged;
@@ -47,7 +99,6 @@ export async function workloadB(server: PeerServer, s: Sizes, progress: (fractio
     pairs: s.pairs,
     workers: s.workers,
     params: { rate: s.rate, seconds: s.seconds, size: s.size },
-    expected,
     onProgress: (r) => progress(r / expected, `${r}/${expected} delivered`),
   });
   const m = run.merged;
