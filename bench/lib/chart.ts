@@ -10,6 +10,7 @@ const HEADLINES: { workload: 'A' | 'B' | 'C' | 'D' | 'E'; key: string; title: st
   { workload: 'C', key: 'syncMs', title: 'C: offline backlog synced after login, ms (lower is better)' },
   { workload: 'D', key: 'rssPerConnKB', title: 'D: server memory per idle connection, KB (lower is better)' },
   { workload: 'D', key: 'loginsPerSec', title: 'D: connects + logins per second (higher is better)' },
+  { workload: 'D', key: 'loginsPerCpuSec', title: 'D: logins per server CPU-second (higher is better)' },
   { workload: 'E', key: 'pagesPerSec', title: 'E: history pages per second (higher is better)' },
 ];
 

@@ -46,6 +46,7 @@ export const ROWS: Row[] = [
   { workload: 'D', key: 'loginsPerSec', label: 'connects + logins /s', better: 'higher' },
   { workload: 'D', key: 'loginsPerSecMin', label: '  slowest of the runs', better: 'higher' },
   { workload: 'D', key: 'loginsPerSecMax', label: '  fastest of the runs', better: 'higher' },
+  { workload: 'D', key: 'loginsPerCpuSec', label: 'logins per server CPU-second', better: 'higher' },
   { workload: 'D', key: 'serverCpuPct', label: 'server CPU % while logging in', better: 'none' },
   { workload: 'D', key: 'generatorCpuPct', label: 'generator CPU %', better: 'none' },
   { workload: 'D', key: 'otherCpuPct', label: 'rest of the machine CPU %', better: 'none' },

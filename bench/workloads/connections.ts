@@ -91,6 +91,7 @@ export async function workloadD(server: PeerServer, s: Sizes, progress: (fractio
         connections: ramp.opened,
         rssPerConnKB: round((s1.rssKB - s0.rssKB) / Math.max(1, ramp.opened), 2),
         loginsPerSec: round(ramp.opened / (ramp.elapsedMs / 1000), 0),
+        loginsPerCpuSec: ramp.run.serverCpuMs > 0 ? round(ramp.opened / (ramp.run.serverCpuMs / 1000), 0) : NaN,
         serverCpuPct: round(ramp.run.serverCpuPct, 1),
         generatorCpuPct: round(ramp.run.generatorCpuPct, 1),
         otherCpuPct: round(ramp.run.otherCpuPct, 1),

@@ -61,7 +61,7 @@ process.on('message', (msg: WorkerSetup | { type: 'go' } | { type: 'close' }) =>
           // Credentials are made before the clock starts: the figure is the server's login rate.
           const ep = msg.endpoint;
           loginOpts = msg.users.map((u, i) => ({
-            localAddress: msg.localAddresses[i % msg.localAddresses.length],
+            localAddress: msg.localAddresses.length > 0 ? msg.localAddresses[i % msg.localAddresses.length] : undefined,
             credential: ep.kind === 'parley' ? parleyCredential(ep, u) : undefined,
           }));
         } else {
