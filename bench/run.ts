@@ -80,7 +80,8 @@ async function profileParley(o: Options, w: WorkloadId, progress: Progress): Pro
     const summary = summaries.sort((a, b) => b.busyMs - a.busyMs)[0];
     if (!summary) throw new Error('the server wrote no .cpuprofile');
     const f = outcome.figures;
-    const headline = w === 'D' ? `${f.loginsPerSec} logins/s` : w === 'A' ? `${f.msgsPerSec} msgs/s delivered` : JSON.stringify(f);
+    const headline =
+      w === 'D' ? `${f.loginsPerSec} logins/s` : w === 'C' ? `${f.syncMs} ms to sync` : w === 'E' ? `${f.pagesPerSec} pages/s` : w === 'B' ? `p99 ${f.p99Ms} ms` : `${f.msgsPerSec} msgs/s delivered`;
     const cpu = f.serverCpuPct !== undefined ? `; server CPU from /proc ${f.serverCpuPct}% of one core` : '';
     const text = `Workload ${w}, profiled run: ${headline}${cpu}\n\n${renderProfile(summary)}\n`;
     writeFileSync(join(dir, `parley-${w}-profile.md`), text);

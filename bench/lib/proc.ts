@@ -33,6 +33,16 @@ export function sampleProcess(pid: number): ProcSample | undefined {
   }
 }
 
+/** Bytes the process caused to be written to storage so far (/proc/<pid>/io), or undefined. */
+export function bytesWritten(pid: number): number | undefined {
+  try {
+    const m = /^write_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Summed CPU and RSS of several processes (the generator and its workers). */
 export function sampleProcesses(pids: readonly number[]): ProcSample {
   const out: ProcSample = { cpuMs: 0, rssKB: 0, at: performance.now() };

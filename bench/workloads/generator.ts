@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nowMs } from '../lib/payload.ts';
-import { cpuPercent, otherCpuPercent, sampleMachine, sampleProcess, sampleProcesses, type ProcSample } from '../lib/proc.ts';
+import { bytesWritten, cpuPercent, otherCpuPercent, sampleMachine, sampleProcess, sampleProcesses, type ProcSample } from '../lib/proc.ts';
 import type { WorkerSetup } from './generator-worker.ts';
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'generator-worker.ts');
@@ -23,6 +23,8 @@ export interface WorkerRun<R> {
   /** CPU used by everything else on the machine meanwhile (other processes, the kernel's share not charged to ours). */
   otherCpuPct: number;
   serverRssKB: number;
+  /** Bytes the server wrote to storage meanwhile (undefined where /proc/<pid>/io is unreadable). */
+  serverWrittenBytes: number | undefined;
   wallMs: number;
   window: { fromMs: number; toMs: number };
 }
@@ -83,6 +85,7 @@ export async function startWorkers(setups: WorkerSetup[], onProgress: (total: nu
       const s0 = sampleProcess(serverPid);
       const g0 = sampleProcesses(genPids);
       const m0 = sampleMachine();
+      const w0 = bytesWritten(serverPid);
       const fromMs = nowMs();
       const done = workers.map((w) => expect(w, 'done'));
       for (const w of workers) w.send({ type: 'go' });
@@ -91,6 +94,7 @@ export async function startWorkers(setups: WorkerSetup[], onProgress: (total: nu
       const s1 = sampleProcess(serverPid);
       const g1 = sampleProcesses(genPids);
       const m1 = sampleMachine();
+      const w1 = bytesWritten(serverPid);
       if (!s0 || !s1) throw new Error(`the server process (pid ${serverPid}) is gone`);
       const serverCpuPct = cpuPercent(s0, s1);
       const generatorCpuPct = cpuPercent(g0 as ProcSample, g1);
@@ -101,6 +105,7 @@ export async function startWorkers(setups: WorkerSetup[], onProgress: (total: nu
         generatorCpuPct,
         otherCpuPct: otherCpuPercent(m0, m1, serverCpuPct + generatorCpuPct),
         serverRssKB: s1.rssKB,
+        serverWrittenBytes: w0 !== undefined && w1 !== undefined ? w1 - w0 : undefined,
         wallMs: s1.at - s0.at,
         window: { fromMs, toMs },
       };

@@ -16,7 +16,8 @@ export async function workloadE(server: PeerServer, s: Sizes, progress: (fractio
   progress(0.9, 'paging');
   const t0 = nowMs();
   const { pages, messages } = await reader.history(writer.user, s.page);
-  const ms = nowMs() - t0;
+  const t1 = nowMs();
+  const ms = t1 - t0;
   await reader.close();
   const seqs = messages.map((t) => parseText(t)?.seq ?? -1);
   let inOrder = true;
@@ -29,5 +30,6 @@ export async function workloadE(server: PeerServer, s: Sizes, progress: (fractio
   return {
     figures: { messages: messages.length, pages, pagesPerSec: round(pages / (ms / 1000), 0), msgsPerSec: round(messages.length / (ms / 1000), 0), inOrder, lost },
     problems,
+    window: { fromMs: t0, toMs: t1 },
   };
 }

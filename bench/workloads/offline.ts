@@ -64,7 +64,8 @@ export async function workloadC(server: PeerServer, s: Sizes, progress: (fractio
   await client.pullOffline();
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000).unref());
   const finished = await Promise.race([all.then(() => 'ok' as const), timeout]);
-  const syncMs = nowMs() - t0;
+  const t1 = nowMs();
+  const syncMs = t1 - t0;
   // Catch anything delivered twice before closing.
   await new Promise((r) => setTimeout(r, 100));
   await client.close();
@@ -81,5 +82,6 @@ export async function workloadC(server: PeerServer, s: Sizes, progress: (fractio
   return {
     figures: { messages: s.offline, syncMs: round(syncMs, 1), msgsPerSec: round(unique.size / (syncMs / 1000), 0), inOrder, lost },
     problems,
+    window: { fromMs: t0, toMs: t1 },
   };
 }

@@ -12,6 +12,7 @@ interface PairsRun {
   generatorCpuPct: number;
   otherCpuPct: number;
   serverRssKB: number;
+  serverWrittenBytes: number | undefined;
   window: { fromMs: number; toMs: number };
 }
 
@@ -80,6 +81,7 @@ export async function workloadA(server: PeerServer, s: Sizes, progress: (fractio
       serverCpuPct: round(run.serverCpuPct, 1),
       generatorCpuPct: round(run.generatorCpuPct, 1),
       otherCpuPct: round(run.otherCpuPct, 1),
+      ...writes(run.serverWrittenBytes, m.received),
       msgsPerCpuSec: run.serverCpuMs > 0 ? round(m.received / (run.serverCpuMs / 1000), 0) : NaN,
       serverRssKB: run.serverRssKB,
       sent: m.sent,
@@ -116,6 +118,7 @@ export async function workloadB(server: PeerServer, s: Sizes, progress: (fractio
       serverCpuPct: round(run.serverCpuPct, 1),
       generatorCpuPct: round(run.generatorCpuPct, 1),
       otherCpuPct: round(run.otherCpuPct, 1),
+      ...writes(run.serverWrittenBytes, m.received),
       sendLagMaxMs: round(m.sendLagMaxMs, 1),
       sent: m.sent,
       delivered: m.received,
@@ -123,6 +126,11 @@ export async function workloadB(server: PeerServer, s: Sizes, progress: (fractio
     problems: problems(m.errors, lost, m.duplicates, m.outOfOrder, m.sent < expected ? `only ${m.sent} of ${expected} sent` : undefined),
     window: run.window,
   };
+}
+
+/** Storage the server wrote per delivered message, KB (none for servers that keep messages in memory). */
+function writes(bytes: number | undefined, delivered: number): Record<string, number> {
+  return bytes === undefined || delivered === 0 ? {} : { diskKBPerMsg: round(bytes / 1024 / delivered, 2) };
 }
 
 function problems(errors: string[], lost: number, duplicates: number, outOfOrder: number, extra?: string): string[] {
