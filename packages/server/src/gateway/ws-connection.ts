@@ -222,8 +222,23 @@ export class WsConnection implements LiveSession {
     this.send(encodeError(head, new ImError('INTERNAL', `internal error (request ${requestId})`)));
   }
 
+  private corked = false;
+
   private send(frame: string): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    // Frames written in one go (the acks and pushes of one group commit) leave in one
+    // writev instead of one system call each; ws has no public cork, so its socket is used.
+    const raw = (this.socket as unknown as { _socket?: import('node:net').Socket })._socket;
+    if (raw && !this.corked) {
+      this.corked = true;
+      raw.cork();
+      // After the current callback and every promise it settled: all frames of one group
+      // commit (acks, pushes) go out together, and nothing waits for another loop turn.
+      process.nextTick(() => {
+        this.corked = false;
+        raw.uncork();
+      });
+    }
     this.socket.send(this.binary ? Buffer.from(frame) : frame);
   }
 
