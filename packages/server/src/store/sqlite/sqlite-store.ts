@@ -225,8 +225,12 @@ export class SqliteStore implements Store {
         `UPDATE user_conversations SET read_seq = ?, read_time = ? WHERE sdk_app_id = ? AND user_id = ? AND peer_id = ? AND read_seq = ?`,
       ),
       getMessage: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq = ?`),
+      // INDEXED BY: for "ORDER BY seq LIMIT 1" SQLite otherwise walks messages_by_pair_seq
+      // through the whole conversation, which made every history page (found by its MsgKey)
+      // cost time in proportion to the conversation's length.
       getMessageByClientSeq: d.prepare(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.client_seq = ? AND m.random = ? ORDER BY m.seq LIMIT 1`,
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m INDEXED BY messages_by_client_seq
+         WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.client_seq = ? AND m.random = ? ORDER BY m.seq LIMIT 1`,
       ),
       history: d.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq < ? AND m.seq > ?
