@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { EventType, ImError } from '@parley/protocol';
 import type { Core } from '../core.ts';
+import { messagePreview } from '../messaging/validate.ts';
 import { parseJsonObject, readBody, sendJson } from '../http/respond.ts';
 import type { HttpRoute } from '../server.ts';
 import { parseSdkAppId, type Identity } from '../session/auth.ts';
@@ -141,7 +142,7 @@ export function createHttpLine(core: Core, opts: HttpLineOptions = {}): HttpLine
         MsgTimeStamp: c.lastMessage?.time ?? c.lastTime,
         MsgSeq: c.lastMessage?.clientSeq ?? 0,
         MsgRandom: c.lastMessage?.random ?? 0,
-        MsgShow: c.lastMessage && !c.lastMessage.recalled ? previewOf(c.lastMessage.body) : '',
+        MsgShow: c.lastMessage && !c.lastMessage.recalled ? messagePreview(c.lastMessage.body) : '',
         UnreadMsgCount: c.unread,
         ConvSeq: c.lastSeq,
       })),
@@ -179,9 +180,4 @@ export function createHttpLine(core: Core, opts: HttpLineOptions = {}): HttpLine
 function platformOf(q: URLSearchParams): number | undefined {
   const p = Number(q.get('platform'));
   return Number.isInteger(p) && p > 0 ? p : 10;
-}
-
-function previewOf(body: { MsgType: string; MsgContent: Record<string, unknown> }[]): string {
-  const first = body[0];
-  return first?.MsgType === 'TIMTextElem' ? String(first.MsgContent.Text ?? '') : first ? `[${first.MsgType.replace(/^TIM|Elem$/g, '')}]` : '';
 }
