@@ -40,7 +40,8 @@ globalThis.navigator = {
 };
 const WS = require('ws');
 /**
- * `ws` with browser semantics for handler exceptions: in a browser an error
+ * `ws` with browser semantics: each event is dispatched as its own task (see
+ * below), and for handler exceptions: in a browser an error
  * thrown by `onmessage` is reported and the socket stays open, whereas in `ws`
  * it escapes into the frame parser and can break the connection. Handlers
  * are wrapped so a bad server frame is reported (CHILD_UNCAUGHT_EXCEPTION)
@@ -72,11 +73,19 @@ for (const type of ['open', 'message', 'close', 'error']) {
       const wrapped =
         typeof fn === 'function'
           ? function (event) {
-              try {
-                return fn.call(this, event);
-              } catch (err) {
-                reportException(err);
-              }
+              // A browser dispatches each socket event as its own task, with the microtasks
+              // queued by one handler run before the next event. `ws` emits every frame of
+              // one TCP read synchronously, so a reply the SDK finishes in a promise would
+              // be overtaken by a push that arrived in the same read.
+              // As in a browser, a handler replaced or removed meanwhile is not called.
+              setImmediate(() => {
+                if (this._handlers[prop] !== fn) return;
+                try {
+                  fn.call(this, event);
+                } catch (err) {
+                  reportException(err);
+                }
+              });
             }
           : fn;
       base.set.call(this, wrapped);
