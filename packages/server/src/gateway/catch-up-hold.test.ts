@@ -24,6 +24,10 @@ describe('CatchUpHold', () => {
       hold.add([ev(1), ev(2)]);
       vi.advanceTimersByTime(5000);
       expect(flush.mock.calls[0]![0].map((e: UserEvent) => e.cursor)).toEqual([1, 2]);
+      // A pull that comes later finds nothing held; what arrives now is pushed at once.
+      hold.release(2);
+      hold.add([ev(3)]);
+      expect(flush.mock.calls.map((c) => c[0].map((e: UserEvent) => e.cursor))).toEqual([[1, 2], [3]]);
     } finally {
       vi.useRealTimers();
     }
@@ -35,6 +39,7 @@ describe('CatchUpHold', () => {
     hold.add([ev(1)]);
     hold.cancel();
     hold.release(0);
+    hold.add([ev(2)]);
     expect(flush).not.toHaveBeenCalled();
   });
 });

@@ -11,17 +11,21 @@ export class CatchUpHold {
   private events: UserEvent[] = [];
   private readonly timer: NodeJS.Timeout;
   private released = false;
+  private cancelled = false;
 
   constructor(
-    private readonly flush: (events: UserEvent[]) => void,
+    private readonly flush: (events: readonly UserEvent[]) => void,
     timeoutMs: number,
   ) {
     this.timer = setTimeout(() => this.release(0), timeoutMs);
     this.timer.unref();
   }
 
+  /** Hold the events, or once released (by the pull or the timeout) push them straight on. */
   add(events: readonly UserEvent[]): void {
-    this.events.push(...events);
+    if (this.cancelled) return;
+    if (this.released) this.flush(events);
+    else this.events.push(...events);
   }
 
   /** Push the held events above `afterCursor` (0 = all) and stop holding. Idempotent. */
@@ -37,6 +41,7 @@ export class CatchUpHold {
   /** Stop without pushing (session over). */
   cancel(): void {
     this.released = true;
+    this.cancelled = true;
     clearTimeout(this.timer);
     this.events = [];
   }
