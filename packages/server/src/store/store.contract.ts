@@ -371,6 +371,72 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.headCursor(APP, 'alice')).toBe(1000);
         expect(await store.headCursor(APP, 'bob')).toBe(1000);
       });
+
+      it('leaves the same state after a batch as after the same sends one at a time', async () => {
+        // Sends in every shape a group commit can hold, in a fixed pseudo-random order: both
+        // directions, own devices synced or not, repeats of earlier and same-batch ids, unknown
+        // and auto-created recipients, NoUnread, talking to oneself, and conversations that
+        // already have history, read positions and a deleted side.
+        let seed = 7;
+        const rand = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+        const people = ['alice', 'bob', 'carol'];
+        const plan: NewMessage[] = [];
+        for (let i = 0; i < 400; i++) {
+          const from = people[rand(3)]!;
+          const roll = rand(40);
+          const to = roll === 0 ? 'ghost' : roll === 1 ? `new-${i}` : roll === 2 ? from : people[rand(3)]!;
+          const repeat = roll === 3 && plan.length > 0 ? plan[rand(plan.length)]! : undefined;
+          plan.push(
+            repeat
+              ? { ...repeat }
+              : newMessage(from, to, {
+                  time: T0 + Math.floor(i / 10),
+                  syncToSender: rand(4) !== 0,
+                  autoCreateRecipient: roll === 1,
+                  noUnread: roll === 4,
+                  clientMsgId: `plan-${i}`,
+                  // Text is stored as the client sent it, even a broken surrogate pair.
+                  fromNick: i % 50 === 7 ? `nick \ud800 ${i}` : '',
+                  cloudCustomData: i % 50 === 9 ? `{"k":"\udfff"}` : '',
+                }),
+          );
+        }
+        const other = await makeStore();
+        try {
+          for (const s of [store, other]) {
+            for (const id of people) await s.ensureAccount(APP, id);
+            for (const m of plan.slice(0, 100)) await s.sendMessages([m]);
+            await s.markRead(APP, 'bob', 'alice');
+            await s.markRead(APP, 'carol', 'alice', 2);
+            await s.deleteConversation(APP, 'alice', 'carol');
+          }
+          const batched = [
+            ...(await store.sendMessages(plan.slice(100, 350))),
+            ...(await store.sendMessages(plan.slice(350))),
+          ];
+          const single: SendOutcome[] = [];
+          for (const m of plan.slice(100)) single.push(...(await other.sendMessages([m])));
+          expect(batched).toEqual(single);
+          expect(batched.filter((o) => !o.ok).length).toBeGreaterThan(0);
+          expect(batched.filter((o) => o.ok && o.duplicate).length).toBeGreaterThan(0);
+          for (const user of [...people, 'ghost', 'new-1']) {
+            const state = async (s: Store) => ({
+              conversations: await s.listConversations(APP, user, { offset: 0, limit: 100 }),
+              events: await s.readEvents(APP, user, 0, 10_000),
+              head: await s.headCursor(APP, user),
+              backlog: await s.readUnreadBacklog(APP, user, 0, 10_000),
+              unread: await s.totalUnread(APP, user),
+            });
+            expect(await state(store), user).toEqual(await state(other));
+          }
+          for (const [a, b] of [['alice', 'bob'], ['bob', 'carol'], ['alice', 'alice']] as const) {
+            expect(await store.getPairHistory(APP, a, b, { limit: 1000 })).toEqual(await other.getPairHistory(APP, a, b, { limit: 1000 }));
+          }
+          expect(await store.countAccounts(APP)).toBe(await other.countAccounts(APP));
+        } finally {
+          await other.close();
+        }
+      });
     });
 
     describe('the user stream', () => {

@@ -9,6 +9,8 @@
 import Database from 'better-sqlite3';
 import type { MsgElem } from '@parley/protocol';
 import { MIGRATIONS } from './migrations.ts';
+import { AccountCache } from './account-cache.ts';
+import { fitsRun, prepareSendRun, type RunSend } from './send-run.ts';
 import {
   DEFAULT_APP_OPTIONS,
   pairKey,
@@ -141,6 +143,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
   private readonly sendTx: (batch: NewMessage[]) => SendOutcome[];
+  private readonly sendRun: (run: readonly RunSend[]) => SendOutcome[];
+  private readonly accounts = new AccountCache();
 
   constructor(opts: SqliteStoreOptions) {
     this.db = new Database(opts.path);
@@ -150,7 +154,8 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.stmt = this.prepare();
-    this.sendTx = this.db.transaction((batch: NewMessage[]) => batch.map((m) => this.sendOne(m)));
+    this.sendRun = prepareSendRun(this.db);
+    this.sendTx = this.db.transaction((batch: NewMessage[]) => this.sendBatch(batch));
   }
 
   private migrate(): void {
@@ -189,6 +194,12 @@ export class SqliteStore implements Store {
          ORDER BY user_id LIMIT ? OFFSET ?`,
       ),
       countAccounts: d.prepare('SELECT COUNT(*) AS n FROM accounts WHERE sdk_app_id = ?'),
+      storedClientIds: d
+        .prepare(
+          `SELECT j.key FROM json_each(?) j
+           JOIN messages m ON m.sdk_app_id = j.value ->> 0 AND m.from_id = j.value ->> 1 AND m.client_msg_id = j.value ->> 2`,
+        )
+        .pluck(),
       messageByClientId: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.from_id = ? AND m.client_msg_id = ?`),
       nextSeq: d.prepare(
         `INSERT INTO pairs (sdk_app_id, pair_key, last_seq) VALUES (?, ?, 1)
@@ -327,21 +338,36 @@ export class SqliteStore implements Store {
 
   // --- accounts ---
 
+  private accountRow(sdkAppId: number, userId: string): AccountRow | undefined {
+    return this.accounts.get(sdkAppId, userId, () => this.stmt.getAccount.get(sdkAppId, userId) as AccountRow | undefined);
+  }
+
   private ensureAccountSync(sdkAppId: number, userId: string, nick = ''): AccountRecord {
-    const existing = this.stmt.getAccount.get(sdkAppId, userId) as AccountRow | undefined;
+    const existing = this.accountRow(sdkAppId, userId);
     if (existing) return toAccount(existing);
     const tinyId = (this.stmt.nextCounter.get(sdkAppId, 'tiny_id') as { value: number }).value;
     const now = Math.floor(Date.now() / 1000);
     this.stmt.insertAccount.run(sdkAppId, userId, tinyId, nick, now);
+    this.accounts.set({ sdk_app_id: sdkAppId, user_id: userId, tiny_id: tinyId, nick, face_url: '', created_at: now, sigs_valid_after: 0, profile: '{}' });
     return { sdkAppId, userId, tinyId, nick, faceUrl: '', createdAt: now, sigsValidAfter: 0, profile: {} };
   }
 
   async ensureAccount(sdkAppId: number, userId: string, nick?: string): Promise<AccountRecord> {
-    return this.db.transaction(() => this.ensureAccountSync(sdkAppId, userId, nick))();
+    return this.inTransaction(() => this.ensureAccountSync(sdkAppId, userId, nick));
+  }
+
+  /** Run `fn` in a transaction; if it fails, cached rows it may have added are dropped with it. */
+  private inTransaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      this.accounts.clear();
+      throw err;
+    }
   }
 
   async getAccount(sdkAppId: number, userId: string): Promise<AccountRecord | undefined> {
-    const r = this.stmt.getAccount.get(sdkAppId, userId) as AccountRow | undefined;
+    const r = this.accountRow(sdkAppId, userId);
     return r && toAccount(r);
   }
 
@@ -355,17 +381,61 @@ export class SqliteStore implements Store {
   }
 
   async updateAccount(a: AccountRecord): Promise<void> {
+    this.accounts.forget(a.sdkAppId, a.userId);
     this.stmt.updateAccount.run(a.nick, a.faceUrl, a.sigsValidAfter, JSON.stringify(a.profile), a.sdkAppId, a.userId);
   }
 
   async deleteAccount(sdkAppId: number, userId: string): Promise<boolean> {
+    this.accounts.forget(sdkAppId, userId);
     return this.stmt.deleteAccount.run(sdkAppId, userId).changes > 0;
   }
 
   // --- messages ---
 
   async sendMessages(batch: NewMessage[]): Promise<SendOutcome[]> {
-    return this.sendTx(batch);
+    try {
+      return this.sendTx(batch);
+    } catch (err) {
+      this.accounts.clear();
+      throw err;
+    }
+  }
+
+  /**
+   * One group commit, in order: runs of ordinary sends go through sendRun with a fixed
+   * number of statements; a repeat, a send to an unknown recipient or a NoUnread send goes
+   * through sendOne, after the run before it was written.
+   */
+  private sendBatch(batch: readonly NewMessage[]): SendOutcome[] {
+    const stored = this.storedRepeats(batch);
+    const seen = new Set<string>();
+    const outcomes: SendOutcome[] = new Array(batch.length);
+    let run: number[] = [];
+    const writeRun = () => {
+      if (run.length === 0) return;
+      const sends = run.map((i) => ({ message: batch[i]!, fromTinyId: this.accountRow(batch[i]!.sdkAppId, batch[i]!.from)?.tiny_id ?? 0 }));
+      this.sendRun(sends).forEach((o, k) => (outcomes[run[k]!] = o));
+      run = [];
+    };
+    batch.forEach((m, i) => {
+      const key = m.sdkAppId + '\u0000' + m.from + '\u0000' + m.clientMsgId;
+      const ordinary = !stored.has(i) && !seen.has(key) && !m.noUnread && fitsRun(m) && this.accountRow(m.sdkAppId, m.to) !== undefined;
+      seen.add(key);
+      if (ordinary) {
+        run.push(i);
+      } else {
+        writeRun();
+        outcomes[i] = this.sendOne(m);
+      }
+    });
+    writeRun();
+    return outcomes;
+  }
+
+  /** Indexes of the sends in the batch whose client message id is already stored. */
+  private storedRepeats(batch: readonly NewMessage[]): Set<number> {
+    const keys = JSON.stringify(batch.map((m) => [m.sdkAppId, m.from, m.clientMsgId]));
+    return new Set((this.stmt.storedClientIds.all(keys) as number[]).map(Number));
   }
 
   private appendEvent(sdkAppId: number, user: string, kind: UserEvent['kind'], peer: string, seq: number, data: object | null): number {
@@ -378,7 +448,7 @@ export class SqliteStore implements Store {
   private sendOne(m: NewMessage): SendOutcome {
     const dup = this.stmt.messageByClientId.get(m.sdkAppId, m.from, m.clientMsgId) as MessageRow | undefined;
     if (dup) return { ok: true, message: toMessage(dup), duplicate: true, events: [] };
-    if (!this.stmt.getAccount.get(m.sdkAppId, m.to)) {
+    if (!this.accountRow(m.sdkAppId, m.to)) {
       if (!m.autoCreateRecipient) return { ok: false, code: 'MSG_RECIPIENT_NOT_FOUND' };
       this.ensureAccountSync(m.sdkAppId, m.to);
     }
@@ -387,7 +457,7 @@ export class SqliteStore implements Store {
     const body = JSON.stringify(m.body);
     const clientSeq = m.clientSeq ?? seq;
     const clientTime = m.clientTime ?? m.time;
-    const fromTinyId = (this.stmt.getAccount.get(m.sdkAppId, m.from) as AccountRow | undefined)?.tiny_id ?? 0;
+    const fromTinyId = this.accountRow(m.sdkAppId, m.from)?.tiny_id ?? 0;
     const info = this.stmt.insertMessage.run(
       m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, clientSeq, clientTime, fromTinyId, m.clientMsgId, body, m.cloudCustomData, m.fromNick,
     );
