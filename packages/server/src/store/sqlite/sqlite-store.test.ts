@@ -38,6 +38,32 @@ describe('SqliteStore', () => {
     }
   }
 
+  it('sees an app changed by another connection to the same file, and keeps its own copy safe from callers', async () => {
+    const path = tempFile();
+    const server = openStore(path);
+    const cli = openStore(path);
+    const app = { sdkAppId: 1_400_000_009, secretKey: 'k'.repeat(64), name: 'a', adminIdentifier: 'administrator', createdAt: 1, options: { webInstances: 1, otherInstances: 1, autoCreateAccounts: false } };
+    await server.createApp(app);
+    expect((await server.getApp(app.sdkAppId))?.options.callback).toBeUndefined();
+    // As `parley callback` does from its own process while the server runs.
+    const callback = { url: 'https://example.com/cb', events: ['C2C.CallbackAfterSendMsg'], timeoutMs: 2000, failClosed: false };
+    await cli.updateApp({ ...app, options: { ...app.options, callback } });
+    expect((await server.getApp(app.sdkAppId))?.options.callback).toEqual(callback);
+    // The server's own writes are seen at once too.
+    await server.updateApp({ ...app, name: 'renamed' });
+    expect((await server.getApp(app.sdkAppId))?.name).toBe('renamed');
+    expect((await cli.getApp(app.sdkAppId))?.name).toBe('renamed');
+
+    const copy = (await server.getApp(app.sdkAppId))!;
+    copy.name = 'changed by a caller';
+    copy.options.autoCreateAccounts = true;
+    expect(await server.getApp(app.sdkAppId)).toMatchObject({ name: 'renamed', options: { autoCreateAccounts: false } });
+    await server.updateApp({ ...app, options: { ...app.options, callback } });
+    const withCallback = (await server.getApp(app.sdkAppId))!;
+    expect(() => withCallback.options.callback!.events.push('x')).toThrow(TypeError);
+    expect(await server.getApp(999)).toBeUndefined();
+  });
+
   it('keeps its data and schema version across close and reopen', async () => {
     const path = tempFile();
     const first = openStore(path);

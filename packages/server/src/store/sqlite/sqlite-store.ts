@@ -139,12 +139,23 @@ function toApp(r: Row): AppRecord {
   };
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
   private readonly sendTx: (batch: NewMessage[]) => SendOutcome[];
   private readonly sendRun: (run: readonly RunSend[]) => SendOutcome[];
   private readonly accounts = new AccountCache();
+  /** Apps as last read; dropped whenever another connection (the CLI) has written the file. */
+  private readonly apps = new Map<number, AppRecord>();
+  private appsDataVersion = -1;
 
   constructor(opts: SqliteStoreOptions) {
     this.db = new Database(opts.path);
@@ -176,6 +187,8 @@ export class SqliteStore implements Store {
       ),
       updateApp: d.prepare('UPDATE apps SET secret_key = ?, name = ?, admin_identifier = ?, options = ? WHERE sdk_app_id = ?'),
       getApp: d.prepare('SELECT * FROM apps WHERE sdk_app_id = ?'),
+      // Changes when another connection commits to the file; never for this connection's own writes.
+      dataVersion: d.prepare('PRAGMA data_version').pluck(),
       listApps: d.prepare('SELECT * FROM apps ORDER BY created_at, sdk_app_id'),
       nextCounter: d.prepare(
         `INSERT INTO counters (sdk_app_id, name, value) VALUES (?, ?, 1)
@@ -320,12 +333,30 @@ export class SqliteStore implements Store {
   // --- apps ---
 
   async createApp(app: AppRecord): Promise<void> {
+    this.apps.delete(app.sdkAppId);
     this.stmt.insertApp.run(app.sdkAppId, app.secretKey, app.name, app.adminIdentifier, app.createdAt, JSON.stringify(app.options));
   }
 
+  /**
+   * Every login and A2 check reads its app. Apps are written by this process (console, REST)
+   * and by `parley callback` from another one; `PRAGMA data_version` costs half a primary-key
+   * SELECT and tells the two apart, so the parsed record is kept until someone else writes.
+   */
   async getApp(sdkAppId: number): Promise<AppRecord | undefined> {
-    const r = this.stmt.getApp.get(sdkAppId) as Row | undefined;
-    return r && toApp(r);
+    const version = this.stmt.dataVersion.get() as number;
+    if (version !== this.appsDataVersion) {
+      this.apps.clear();
+      this.appsDataVersion = version;
+    }
+    let app = this.apps.get(sdkAppId);
+    if (!app) {
+      const r = this.stmt.getApp.get(sdkAppId) as Row | undefined;
+      if (!r) return undefined;
+      app = deepFreeze(toApp(r));
+      this.apps.set(sdkAppId, app);
+    }
+    // A copy the caller may change; the nested parts are frozen, so changing those throws.
+    return { ...app, options: { ...app.options } };
   }
 
   async listApps(): Promise<AppRecord[]> {
@@ -333,6 +364,7 @@ export class SqliteStore implements Store {
   }
 
   async updateApp(app: AppRecord): Promise<void> {
+    this.apps.delete(app.sdkAppId);
     this.stmt.updateApp.run(app.secretKey, app.name, app.adminIdentifier, JSON.stringify(app.options), app.sdkAppId);
   }
 
