@@ -825,6 +825,30 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getMessageByClientSeq(OTHER_APP, 'alice', 'bob', 5, 31)).toBeUndefined();
       });
 
+      it('getMessageByClientSeq finds messages whatever idempotency key they were sent with', async () => {
+        await users('alice', 'bob');
+        // Tencent's SDKs: the key is t<MsgSeq>_<MsgRandom>. Parley's SDK: its own ClientMsgID,
+        // which may start with "t" too. REST: r<To>_<MsgSeq>_<MsgRandom> plus a content hash.
+        const keys = ['t70_1', 'tab', 't71_2x', 'rbob_72_3:9f@1', 't73_4'];
+        const sent = [];
+        for (const [i, key] of keys.entries()) sent.push((await send('alice', 'bob', { clientMsgId: key, clientSeq: 70 + i, random: 1 + i })).message);
+        for (const [i, m] of sent.entries()) {
+          expect(await store.getMessageByClientSeq(APP, 'bob', 'alice', 70 + i, 1 + i), keys[i]).toEqual(m);
+          expect(await store.getMessageByClientSeq(APP, 'alice', 'bob', 70 + i, 2 + i), keys[i]).toBeUndefined();
+        }
+        // A Tencent-form key that does not match the stored MsgSeq (MsgSeq out of range, so the
+        // server chose the sequence) is still found by the stored one.
+        const { message: odd } = await send('alice', 'bob', { clientMsgId: 't99_5', clientSeq: 6, random: 5 });
+        expect(await store.getMessageByClientSeq(APP, 'alice', 'bob', 6, 5)).toEqual(odd);
+        expect(await store.getMessageByClientSeq(APP, 'alice', 'bob', 99, 5)).toBeUndefined();
+        // The same MsgSeq and MsgRandom from both sides: the earlier message.
+        const { message: first } = await send('bob', 'alice', { clientMsgId: 't80_9', clientSeq: 80, random: 9 });
+        await send('alice', 'bob', { clientMsgId: 'other', clientSeq: 80, random: 9 });
+        await send('alice', 'bob', { clientMsgId: 't80_9', clientSeq: 80, random: 9 });
+        expect(await store.getMessageByClientSeq(APP, 'alice', 'bob', 80, 9)).toEqual(first);
+        expect(await store.getMessageByClientSeq(APP, 'alice', 'carol', 80, 9)).toBeUndefined();
+      });
+
       it('recall can name the message by clientSeq and random instead of seq', async () => {
         await users('alice', 'bob');
         await send('alice', 'bob', { clientSeq: 40, random: 7 });

@@ -64,6 +64,35 @@ describe('SqliteStore', () => {
     expect(await server.getApp(999)).toBeUndefined();
   });
 
+  it('moves a database with messages from schema 4 to the partial MsgKey index of schema 5', async () => {
+    const path = tempFile();
+    const store = openStore(path);
+    await store.ensureAccount(1, 'alice');
+    await store.ensureAccount(1, 'bob');
+    const base = { sdkAppId: 1, from: 'alice', to: 'bob', time: 10, body: [], cloudCustomData: '', fromNick: '', syncToSender: true, autoCreateRecipient: false };
+    await store.sendMessages([
+      { ...base, clientMsgId: 't5_1', clientSeq: 5, random: 1 },
+      { ...base, clientMsgId: 'own-id', clientSeq: 6, random: 2 },
+    ]);
+    await store.close();
+    // Back to schema 4 as it was: the full index.
+    const db = new Database(path);
+    db.exec('DROP INDEX messages_by_client_seq; CREATE INDEX messages_by_client_seq ON messages (sdk_app_id, pair_key, client_seq, random); PRAGMA user_version = 4');
+    db.close();
+
+    const upgraded = openStore(path);
+    expect(pragma(path, 'user_version')).toBe(MIGRATIONS.length);
+    expect((await upgraded.getMessageByClientSeq(1, 'bob', 'alice', 5, 1))?.clientMsgId).toBe('t5_1');
+    expect((await upgraded.getMessageByClientSeq(1, 'bob', 'alice', 6, 2))?.clientMsgId).toBe('own-id');
+    const check = new Database(path, { readonly: true });
+    try {
+      // Only the message whose key is not the Tencent form is in the index now.
+      expect(check.prepare(`SELECT COUNT(*) AS n FROM messages INDEXED BY messages_by_client_seq WHERE client_msg_id <> 't' || client_seq || '_' || random`).get()).toEqual({ n: 1 });
+    } finally {
+      check.close();
+    }
+  });
+
   it('keeps its data and schema version across close and reopen', async () => {
     const path = tempFile();
     const first = openStore(path);

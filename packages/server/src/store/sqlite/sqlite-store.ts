@@ -252,9 +252,18 @@ export class SqliteStore implements Store {
       // INDEXED BY: for "ORDER BY seq LIMIT 1" SQLite otherwise walks messages_by_pair_seq
       // through the whole conversation, which made every history page (found by its MsgKey)
       // cost time in proportion to the conversation's length.
+      // A MsgKey names a message by its sender's MsgSeq and MsgRandom. Messages whose
+      // idempotency key is the Tencent form t<MsgSeq>_<MsgRandom> are found through
+      // messages_by_client_id, the rest through the partial index (migration 5).
+      getMessageByTencentKey: d.prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m
+         WHERE m.sdk_app_id = ? AND m.from_id = ? AND m.client_msg_id = ? AND m.pair_key = ? AND m.client_seq = ? AND m.random = ?`,
+      ),
       getMessageByClientSeq: d.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages m INDEXED BY messages_by_client_seq
-         WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.client_seq = ? AND m.random = ? ORDER BY m.seq LIMIT 1`,
+         WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.client_seq = ? AND m.random = ?
+           AND m.client_msg_id <> 't' || m.client_seq || '_' || m.random
+         ORDER BY m.seq LIMIT 1`,
       ),
       history: d.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.pair_key = ? AND m.seq < ? AND m.seq > ?
@@ -530,8 +539,23 @@ export class SqliteStore implements Store {
   }
 
   async getMessageByClientSeq(sdkAppId: number, a: string, b: string, clientSeq: number, random: number): Promise<StoredMessage | undefined> {
-    const r = this.stmt.getMessageByClientSeq.get(sdkAppId, pairKey(a, b), clientSeq, random) as MessageRow | undefined;
+    const r = this.messageRowByClientSeq(sdkAppId, a, b, clientSeq, random);
     return r && toMessage(r);
+  }
+
+  /** The pair's message with this sender MsgSeq and MsgRandom; the lowest seq if several. */
+  private messageRowByClientSeq(sdkAppId: number, a: string, b: string, clientSeq: number, random: number): MessageRow | undefined {
+    const pair = pairKey(a, b);
+    const key = `t${clientSeq}_${random}`;
+    let best: MessageRow | undefined;
+    for (const r of [
+      this.stmt.getMessageByClientSeq.get(sdkAppId, pair, clientSeq, random),
+      this.stmt.getMessageByTencentKey.get(sdkAppId, a, key, pair, clientSeq, random),
+      a === b ? undefined : this.stmt.getMessageByTencentKey.get(sdkAppId, b, key, pair, clientSeq, random),
+    ] as (MessageRow | undefined)[]) {
+      if (r && (!best || r.seq < best.seq)) best = r;
+    }
+    return best;
   }
 
   async getHistory(sdkAppId: number, user: string, peer: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]> {
@@ -655,7 +679,7 @@ export class SqliteStore implements Store {
         req.seq !== undefined
           ? this.stmt.getMessage.get(req.sdkAppId, pair, req.seq)
           : req.clientSeq !== undefined && req.random !== undefined
-            ? this.stmt.getMessageByClientSeq.get(req.sdkAppId, pair, req.clientSeq, req.random)
+            ? this.messageRowByClientSeq(req.sdkAppId, req.by, req.peer, req.clientSeq, req.random)
             : undefined
       ) as MessageRow | undefined;
       if (!r || (req.random !== undefined && r.random !== req.random)) return { ok: false, code: 'MSG_NOT_FOUND' };
