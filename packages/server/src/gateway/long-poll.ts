@@ -93,7 +93,8 @@ export class LongPollSession implements LiveSession {
   poll(holdMs: number, ack: number): Promise<PollResult> {
     this.lastSeen = Date.now();
     if (this.kicked) return Promise.resolve({ kind: 'kicked' });
-    if (Date.now() / 1000 > this.identity.expireAt) return Promise.resolve({ kind: 'expired' });
+    // Whole seconds, as the UserSig check and the WebSocket door count them.
+    if (Math.floor(Date.now() / 1000) > this.identity.expireAt) return Promise.resolve({ kind: 'expired' });
     const lost = this.inflight.filter((q) => q.noticeSeq > ack && !q.resent);
     for (const q of lost) q.resent = true;
     this.queue.unshift(...lost);
