@@ -140,6 +140,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         }
       });
 
+      it('creates an account once when many ask for it at the same time', async () => {
+        // Logins of the same new user on several devices at once, beside other first logins.
+        const made = await Promise.all([
+          store.ensureAccount(APP, 'twin', 'First'),
+          store.ensureAccount(APP, 'twin', 'Second'),
+          store.ensureAccount(OTHER_APP, 'twin'),
+          ...Array.from({ length: 50 }, (_, i) => store.ensureAccount(APP, `crowd-${i}`)),
+        ]);
+        expect(made[1]).toEqual(made[0]);
+        expect(made[0]).toMatchObject({ userId: 'twin', nick: 'First' });
+        expect(made[2]).toMatchObject({ sdkAppId: OTHER_APP, userId: 'twin' });
+        expect(await store.countAccounts(APP)).toBe(51);
+        expect(new Set(made.slice(3).map((a) => a.tinyId)).size).toBe(50);
+        expect(await store.getAccount(APP, 'crowd-49')).toEqual(made.at(-1));
+      });
+
       it('getAccount returns undefined for an unknown user', async () => {
         expect(await store.getAccount(APP, 'nobody')).toBeUndefined();
       });

@@ -157,6 +157,8 @@ export class SqliteStore implements Store {
   private readonly sendTx: (batch: NewMessage[]) => SendOutcome[];
   private readonly sendRun: (run: readonly RunSend[]) => SendOutcome[];
   private readonly accounts = new AccountCache();
+  /** Account creations waiting for the next turn's shared transaction (see ensureAccount). */
+  private newAccounts: { sdkAppId: number; userId: string; nick: string | undefined; resolve: (a: AccountRecord) => void; reject: (e: unknown) => void }[] = [];
   /** Apps as last read; dropped whenever another connection (the CLI) has written the file. */
   private readonly apps = new Map<number, AppRecord>();
   private appsDataVersion = -1;
@@ -397,8 +399,31 @@ export class SqliteStore implements Store {
     return { sdkAppId, userId, tinyId, nick, faceUrl: '', createdAt: now, sigsValidAfter: 0, profile: {} };
   }
 
+  /**
+   * Existing accounts come from the cache or one SELECT. New ones are created like sends are
+   * committed: the creations asked for in one turn of the event loop share a transaction
+   * (and its fsync), so a crowd of first logins does not pay one commit each.
+   */
   async ensureAccount(sdkAppId: number, userId: string, nick?: string): Promise<AccountRecord> {
-    return this.inTransaction(() => this.ensureAccountSync(sdkAppId, userId, nick));
+    const existing = this.accountRow(sdkAppId, userId);
+    if (existing) return toAccount(existing);
+    return new Promise((resolve, reject) => {
+      this.newAccounts.push({ sdkAppId, userId, nick, resolve, reject });
+      if (this.newAccounts.length === 1) setImmediate(() => this.createAccounts());
+    });
+  }
+
+  private createAccounts(): void {
+    const batch = this.newAccounts;
+    this.newAccounts = [];
+    let created: AccountRecord[];
+    try {
+      created = this.inTransaction(() => batch.map((a) => this.ensureAccountSync(a.sdkAppId, a.userId, a.nick)));
+    } catch (err) {
+      for (const a of batch) a.reject(err);
+      return;
+    }
+    batch.forEach((a, i) => a.resolve(created[i]!));
   }
 
   /** Run `fn` in a transaction; if it fails, cached rows it may have added are dropped with it. */
