@@ -7,7 +7,8 @@
  * goes through `set`/`forget`. A rolled-back transaction may have cached a row it had
  * created, so the store calls `clear` when one fails.
  */
-export interface CachedAccountRow {
+/** A row of the accounts table, as SqliteStore reads it. */
+export interface AccountRow {
   sdk_app_id: number;
   user_id: string;
   tiny_id: number;
@@ -19,7 +20,7 @@ export interface CachedAccountRow {
 }
 
 export class AccountCache {
-  private readonly rows = new Map<string, CachedAccountRow>();
+  private readonly rows = new Map<string, AccountRow>();
 
   constructor(private readonly capacity = 200_000) {}
 
@@ -27,7 +28,7 @@ export class AccountCache {
     return `${sdkAppId}\u0000${userId}`;
   }
 
-  get(sdkAppId: number, userId: string, load: () => CachedAccountRow | undefined): CachedAccountRow | undefined {
+  get(sdkAppId: number, userId: string, load: () => AccountRow | undefined): AccountRow | undefined {
     const key = AccountCache.key(sdkAppId, userId);
     const hit = this.rows.get(key);
     if (hit) return hit;
@@ -37,7 +38,7 @@ export class AccountCache {
     return row;
   }
 
-  set(row: CachedAccountRow): void {
+  set(row: AccountRow): void {
     this.store(AccountCache.key(row.sdk_app_id, row.user_id), row);
   }
 
@@ -49,7 +50,7 @@ export class AccountCache {
     this.rows.clear();
   }
 
-  private store(key: string, row: CachedAccountRow): void {
+  private store(key: string, row: AccountRow): void {
     if (this.rows.size >= this.capacity) {
       // Maps iterate in insertion order: drop the oldest entry.
       const oldest = this.rows.keys().next().value;

@@ -47,23 +47,40 @@ const LONE_SURROGATE = /\p{Cs}/u;
 export const fitsRun = (m: NewMessage): boolean => ![m.from, m.to, m.clientMsgId].some((key) => LONE_SURROGATE.test(key));
 const wellFormed = (text: string): string => (LONE_SURROGATE.test(text) ? text.replace(/\p{Cs}/gu, '\uFFFD') : text);
 
+/** The committed message a send becomes, as its sender and recipients are told of it. */
+export function storedMessageOf(m: NewMessage, id: number, seq: number, fromTinyId: number): StoredMessage {
+  return {
+    id: String(id),
+    sdkAppId: m.sdkAppId,
+    from: m.from,
+    to: m.to,
+    seq,
+    random: m.random,
+    time: m.time,
+    clientSeq: m.clientSeq ?? seq,
+    clientTime: m.clientTime ?? m.time,
+    fromTinyId,
+    clientMsgId: m.clientMsgId,
+    body: m.body,
+    cloudCustomData: m.cloudCustomData,
+    fromNick: m.fromNick,
+    recalled: false,
+  };
+}
+
 export function prepareSendRun(db: Database.Database): (run: readonly RunSend[]) => SendOutcome[] {
-  const bumpPairs = db
-    .prepare(
-      `INSERT INTO pairs (sdk_app_id, pair_key, last_seq)
-       SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
-       ON CONFLICT (sdk_app_id, pair_key) DO UPDATE SET last_seq = last_seq + excluded.last_seq
-       RETURNING sdk_app_id, pair_key, last_seq`,
-    )
-    .raw(true);
-  const bumpStreams = db
-    .prepare(
-      `INSERT INTO user_streams (sdk_app_id, user_id, last_cursor)
-       SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
-       ON CONFLICT (sdk_app_id, user_id) DO UPDATE SET last_cursor = last_cursor + excluded.last_cursor
-       RETURNING sdk_app_id, user_id, last_cursor`,
-    )
-    .raw(true);
+  // Advance each named counter by its count; RETURNING gives each key's new last value.
+  const bumpCounters = (table: string, key: string, last: string) =>
+    db
+      .prepare(
+        `INSERT INTO ${table} (sdk_app_id, ${key}, ${last})
+         SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
+         ON CONFLICT (sdk_app_id, ${key}) DO UPDATE SET ${last} = ${last} + excluded.${last}
+         RETURNING sdk_app_id, ${key}, ${last}`,
+      )
+      .raw(true);
+  const bumpPairs = bumpCounters('pairs', 'pair_key', 'last_seq');
+  const bumpStreams = bumpCounters('user_streams', 'user_id', 'last_cursor');
   const insertMessages = db
     .prepare(
       `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_seq, client_time, from_tiny_id, client_msg_id, body, cloud_custom_data, from_nick)
@@ -158,23 +175,7 @@ export function prepareSendRun(db: Database.Database): (run: readonly RunSend[])
       const seq = seqs[i]!;
       const key = keys[i]!;
       const msgId = ids.get(m.sdkAppId + sep + key + sep + seq)!;
-      const message: StoredMessage = {
-        id: String(msgId),
-        sdkAppId: m.sdkAppId,
-        from: m.from,
-        to: m.to,
-        seq,
-        random: m.random,
-        time: m.time,
-        clientSeq: m.clientSeq ?? seq,
-        clientTime: m.clientTime ?? m.time,
-        fromTinyId,
-        clientMsgId: m.clientMsgId,
-        body: m.body,
-        cloudCustomData: m.cloudCustomData,
-        fromNick: m.fromNick,
-        recalled: false,
-      };
+      const message = storedMessageOf(m, msgId, seq, fromTinyId);
       const toCursor = take(nextCursor, m.sdkAppId, m.to);
       eventRows.push([m.sdkAppId, m.to, toCursor, m.from, key, seq]);
       const events: CommittedEvent[] = [{ userId: m.to, event: { cursor: toCursor, kind: 'msg', peer: m.from, message } }];

@@ -9,8 +9,8 @@
 import Database from 'better-sqlite3';
 import type { MsgElem } from '@parley/protocol';
 import { MIGRATIONS } from './migrations.ts';
-import { AccountCache } from './account-cache.ts';
-import { fitsRun, prepareSendRun, type RunSend } from './send-run.ts';
+import { AccountCache, type AccountRow } from './account-cache.ts';
+import { fitsRun, prepareSendRun, storedMessageOf, type RunSend } from './send-run.ts';
 import {
   DEFAULT_APP_OPTIONS,
   pairKey,
@@ -55,17 +55,6 @@ interface MessageRow {
   cloud_custom_data: string;
   from_nick: string;
   recalled: number;
-}
-
-interface AccountRow {
-  sdk_app_id: number;
-  user_id: string;
-  tiny_id: number;
-  nick: string;
-  face_url: string;
-  created_at: number;
-  sigs_valid_after: number;
-  profile: string;
 }
 
 interface ConversationRow {
@@ -426,10 +415,15 @@ export class SqliteStore implements Store {
     batch.forEach((a, i) => a.resolve(created[i]!));
   }
 
-  /** Run `fn` in a transaction; if it fails, cached rows it may have added are dropped with it. */
+  /** Run `fn` in a transaction (see dropCacheOnFailure). */
   private inTransaction<T>(fn: () => T): T {
+    return this.dropCacheOnFailure(() => this.db.transaction(fn)());
+  }
+
+  /** A failed transaction rolled back; account rows it cached may not exist, so drop them all. */
+  private dropCacheOnFailure<T>(run: () => T): T {
     try {
-      return this.db.transaction(fn)();
+      return run();
     } catch (err) {
       this.accounts.clear();
       throw err;
@@ -463,12 +457,7 @@ export class SqliteStore implements Store {
   // --- messages ---
 
   async sendMessages(batch: NewMessage[]): Promise<SendOutcome[]> {
-    try {
-      return this.sendTx(batch);
-    } catch (err) {
-      this.accounts.clear();
-      throw err;
-    }
+    return this.dropCacheOnFailure(() => this.sendTx(batch));
   }
 
   /**
@@ -524,34 +513,16 @@ export class SqliteStore implements Store {
     }
     const key = pairKey(m.from, m.to);
     const seq = (this.stmt.nextSeq.get(m.sdkAppId, key) as { last_seq: number }).last_seq;
-    const body = JSON.stringify(m.body);
-    const clientSeq = m.clientSeq ?? seq;
-    const clientTime = m.clientTime ?? m.time;
     const fromTinyId = this.accountRow(m.sdkAppId, m.from)?.tiny_id ?? 0;
     const info = this.stmt.insertMessage.run(
-      m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, clientSeq, clientTime, fromTinyId, m.clientMsgId, body, m.cloudCustomData, m.fromNick,
+      m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, m.clientSeq ?? seq, m.clientTime ?? m.time, fromTinyId, m.clientMsgId,
+      JSON.stringify(m.body), m.cloudCustomData, m.fromNick,
     );
-    const message: StoredMessage = {
-      id: String(info.lastInsertRowid),
-      sdkAppId: m.sdkAppId,
-      from: m.from,
-      to: m.to,
-      seq,
-      random: m.random,
-      time: m.time,
-      clientSeq,
-      clientTime,
-      fromTinyId,
-      clientMsgId: m.clientMsgId,
-      body: m.body,
-      cloudCustomData: m.cloudCustomData,
-      fromNick: m.fromNick,
-      recalled: false,
-    };
+    const msgId = Number(info.lastInsertRowid);
+    const message = storedMessageOf(m, msgId, seq, fromTinyId);
     const events: CommittedEvent[] = [];
     const toCursor = this.appendEvent(m.sdkAppId, m.to, 'msg', m.from, seq, null);
     events.push({ userId: m.to, event: { cursor: toCursor, kind: 'msg', peer: m.from, message } });
-    const msgId = Number(info.lastInsertRowid);
     this.stmt.upsertRecipientConv.run(m.sdkAppId, m.to, m.from, seq, m.time, m.noUnread ? null : toCursor, msgId);
     if (m.noUnread) this.stmt.markRecipientRead.run(seq, m.time, m.sdkAppId, m.to, m.from, seq - 1);
     this.stmt.upsertSenderConv.run(m.sdkAppId, m.from, m.to, seq, m.time, seq, m.time, msgId);
