@@ -130,4 +130,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_client_seq ON messages (sdk_app_id, pair_key, client_seq, random)
     WHERE client_msg_id <> 't' || client_seq || '_' || random;
   `,
+  // 6: fewer B-trees written per message. Every B-tree a commit touches costs it at least one
+  // page in the WAL, and a small commit touched about ten. A pair's last sequence is the
+  // highest seq of its messages and a user's last cursor the highest cursor of their events
+  // (neither is ever deleted), so the counter tables go; a user's conversations are few
+  // enough to sort when listed, so their activity index goes.
+  `
+  DROP TABLE pairs;
+  DROP TABLE user_streams;
+  DROP INDEX user_conversations_by_activity;
+  `,
 ];

@@ -1,14 +1,13 @@
 /**
  * Writes a run of ordinary sends with a fixed number of statements, however long the run.
  *
- * A send touches six tables (pairs, messages, user_streams, events, and both sides'
- * user_conversations). One prepared statement per row costs a few microseconds of
- * call overhead each, which made the per-message statements the largest cost of a group
- * commit. Here each table gets one statement for the whole run, fed a JSON array that
+ * A send touches three tables (messages, events, and both sides' user_conversations). One
+ * prepared statement per row costs a few microseconds of call overhead each, which made
+ * the per-message statements the largest cost of a group commit. Here each table gets one statement for the whole run, fed a JSON array that
  * SQLite expands with json_each. Sequences and cursors are still allocated by the
- * database, inside the caller's transaction: each pair's and each user's counter is
- * advanced by the run's count, and the values are handed out in the run's order, which
- * is what sending the messages one by one would have produced.
+ * database, inside the caller's transaction: each pair's and each user's next value is one
+ * past the highest stored, and the values are handed out in the run's order, which is
+ * what sending the messages one by one would have produced.
  *
  * "Ordinary" means: not a repeat of a stored or earlier client message id, the recipient
  * exists, not NoUnread, and keys that survive JSON (fitsRun). SqliteStore sends anything
@@ -69,18 +68,18 @@ export function storedMessageOf(m: NewMessage, id: number, seq: number, fromTiny
 }
 
 export function prepareSendRun(db: Database.Database): (run: readonly RunSend[]) => SendOutcome[] {
-  // Advance each named counter by its count; RETURNING gives each key's new last value.
-  const bumpCounters = (table: string, key: string, last: string) =>
+  // The highest sequence of each pair and cursor of each user stored so far (migration 6:
+  // they are not kept in counter rows, which cost each commit pages of their own).
+  const lastOf = (table: string, key: string, last: string) =>
     db
       .prepare(
-        `INSERT INTO ${table} (sdk_app_id, ${key}, ${last})
-         SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
-         ON CONFLICT (sdk_app_id, ${key}) DO UPDATE SET ${last} = ${last} + excluded.${last}
-         RETURNING sdk_app_id, ${key}, ${last}`,
+        `SELECT value ->> 0, value ->> 1,
+                (SELECT COALESCE(MAX(${last}), 0) FROM ${table} WHERE sdk_app_id = value ->> 0 AND ${key} = value ->> 1)
+         FROM json_each(?)`,
       )
       .raw(true);
-  const bumpPairs = bumpCounters('pairs', 'pair_key', 'last_seq');
-  const bumpStreams = bumpCounters('user_streams', 'user_id', 'last_cursor');
+  const lastSeqs = lastOf('messages', 'pair_key', 'seq');
+  const lastCursors = lastOf('events', 'user_id', 'cursor');
   const insertMessages = db
     .prepare(
       `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_seq, client_time, from_tiny_id, client_msg_id, body, cloud_custom_data, from_nick)
@@ -114,35 +113,31 @@ export function prepareSendRun(db: Database.Database): (run: readonly RunSend[])
        first_unread_cursor = COALESCE(first_unread_cursor, excluded.first_unread_cursor)`,
   );
 
-  /** Advance each counter by its count; return the first value each key may hand out. */
-  function allocate(stmt: Database.Statement, counts: Map<string, [number, string, number]>): Map<string, number> {
+  /** The first value each key may hand out: one past the highest stored. */
+  function allocate(stmt: Database.Statement, keys: Map<string, [number, string]>): Map<string, number> {
     const next = new Map<string, number>();
-    for (const [app, key, last] of stmt.all(JSON.stringify([...counts.values()])) as [number, string, number][]) {
-      const k = app + sep + key;
-      next.set(k, last - counts.get(k)![2] + 1);
+    for (const [app, key, last] of stmt.all(JSON.stringify([...keys.values()])) as [number, string, number][]) {
+      next.set(app + sep + key, last + 1);
     }
     return next;
   }
 
-  function count(counts: Map<string, [number, string, number]>, app: number, key: string): void {
-    const k = app + sep + key;
-    const c = counts.get(k);
-    if (c) c[2]++;
-    else counts.set(k, [app, key, 1]);
+  function want(keys: Map<string, [number, string]>, app: number, key: string): void {
+    keys.set(app + sep + key, [app, key]);
   }
 
   return (run) => {
-    const pairCounts = new Map<string, [number, string, number]>();
-    const streamCounts = new Map<string, [number, string, number]>();
+    const pairKeys = new Map<string, [number, string]>();
+    const streamKeys = new Map<string, [number, string]>();
     const keys = run.map(({ message: m }) => {
       const key = pairKey(m.from, m.to);
-      count(pairCounts, m.sdkAppId, key);
-      count(streamCounts, m.sdkAppId, m.to);
-      if (m.syncToSender) count(streamCounts, m.sdkAppId, m.from);
+      want(pairKeys, m.sdkAppId, key);
+      want(streamKeys, m.sdkAppId, m.to);
+      if (m.syncToSender) want(streamKeys, m.sdkAppId, m.from);
       return key;
     });
-    const nextSeq = allocate(bumpPairs, pairCounts);
-    const nextCursor = allocate(bumpStreams, streamCounts);
+    const nextSeq = allocate(lastSeqs, pairKeys);
+    const nextCursor = allocate(lastCursors, streamKeys);
     const take = (next: Map<string, number>, app: number, key: string): number => {
       const k = app + sep + key;
       const v = next.get(k)!;

@@ -64,6 +64,59 @@ describe('SqliteStore', () => {
     expect(await server.getApp(999)).toBeUndefined();
   });
 
+  /** Put back what migration 6 removed, with the counters as schema 5 kept them. */
+  function backToSchema5(db: Database.Database): void {
+    db.exec(`
+      CREATE TABLE pairs (sdk_app_id INTEGER NOT NULL, pair_key TEXT NOT NULL, last_seq INTEGER NOT NULL, PRIMARY KEY (sdk_app_id, pair_key)) WITHOUT ROWID;
+      INSERT INTO pairs SELECT sdk_app_id, pair_key, MAX(seq) FROM messages GROUP BY sdk_app_id, pair_key;
+      CREATE TABLE user_streams (sdk_app_id INTEGER NOT NULL, user_id TEXT NOT NULL, last_cursor INTEGER NOT NULL, PRIMARY KEY (sdk_app_id, user_id)) WITHOUT ROWID;
+      INSERT INTO user_streams SELECT sdk_app_id, user_id, MAX(cursor) FROM events GROUP BY sdk_app_id, user_id;
+      CREATE INDEX user_conversations_by_activity ON user_conversations (sdk_app_id, user_id, hidden, last_time DESC, last_msg_id DESC);
+      PRAGMA user_version = 5;
+    `);
+  }
+
+  it('moves a database from schema 5 to 6: sequences and cursors continue from the stored messages and events', async () => {
+    const path = tempFile();
+    const store = openStore(path);
+    for (const u of ['alice', 'bob', 'carol']) await store.ensureAccount(1, u);
+    const base = { sdkAppId: 1, time: 10, body: [], cloudCustomData: '', fromNick: '', syncToSender: true, autoCreateRecipient: false };
+    await store.sendMessages([
+      { ...base, from: 'alice', to: 'bob', clientMsgId: 'a1', random: 1 },
+      { ...base, from: 'bob', to: 'alice', clientMsgId: 'b1', random: 2 },
+      { ...base, from: 'alice', to: 'carol', clientMsgId: 'a2', random: 3, time: 11 },
+    ]);
+    await store.markRead(1, 'bob', 'alice');
+    const heads = { alice: await store.headCursor(1, 'alice'), bob: await store.headCursor(1, 'bob') };
+    expect(heads.alice).toBeGreaterThanOrEqual(3);
+    await store.close();
+    const db = new Database(path);
+    backToSchema5(db);
+    db.close();
+
+    const upgraded = openStore(path);
+    expect(pragma(path, 'user_version')).toBe(MIGRATIONS.length);
+    const check = new Database(path, { readonly: true });
+    try {
+      const names = (check.prepare(`SELECT name FROM sqlite_schema WHERE name IN ('pairs', 'user_streams', 'user_conversations_by_activity')`).all() as unknown[]).length;
+      expect(names).toBe(0);
+    } finally {
+      check.close();
+    }
+    // The pair alice-bob is at seq 2; each stream's head is where it was.
+    expect({ alice: await upgraded.headCursor(1, 'alice'), bob: await upgraded.headCursor(1, 'bob') }).toEqual(heads);
+    const [next, viaOne] = await upgraded.sendMessages([
+      { ...base, from: 'bob', to: 'alice', clientMsgId: 'b2', random: 4, time: 12 },
+      { ...base, from: 'alice', to: 'bob', clientMsgId: 'b2-repeat-key', random: 5, time: 12, noUnread: true },
+    ]);
+    expect(next).toMatchObject({ ok: true, message: { seq: 3 } });
+    expect(viaOne).toMatchObject({ ok: true, message: { seq: 4 } });
+    expect((await upgraded.readEvents(1, 'alice', heads.alice, 10)).map((e) => e.cursor)).toEqual([heads.alice + 1, heads.alice + 2]);
+    expect((await upgraded.readEvents(1, 'bob', heads.bob, 10)).map((e) => e.cursor)).toEqual([heads.bob + 1, heads.bob + 2]);
+    // Conversations still come newest first without their index.
+    expect((await upgraded.listConversations(1, 'alice', { offset: 0, limit: 10 })).map((c) => c.peer)).toEqual(['bob', 'carol']);
+  });
+
   it('moves a database with messages from schema 4 to the partial MsgKey index of schema 5', async () => {
     const path = tempFile();
     const store = openStore(path);
@@ -77,6 +130,7 @@ describe('SqliteStore', () => {
     await store.close();
     // Back to schema 4 as it was: the full index.
     const db = new Database(path);
+    backToSchema5(db);
     db.exec('DROP INDEX messages_by_client_seq; CREATE INDEX messages_by_client_seq ON messages (sdk_app_id, pair_key, client_seq, random); PRAGMA user_version = 4');
     db.close();
 

@@ -209,19 +209,13 @@ export class SqliteStore implements Store {
         )
         .pluck(),
       messageByClientId: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.from_id = ? AND m.client_msg_id = ?`),
-      nextSeq: d.prepare(
-        `INSERT INTO pairs (sdk_app_id, pair_key, last_seq) VALUES (?, ?, 1)
-         ON CONFLICT (sdk_app_id, pair_key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
-      ),
+      // Sequences and cursors continue from the highest one stored (see migration 6).
+      nextSeq: d.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE sdk_app_id = ? AND pair_key = ?').pluck(),
       insertMessage: d.prepare(
         `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_seq, client_time, from_tiny_id, client_msg_id, body, cloud_custom_data, from_nick)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      nextCursor: d.prepare(
-        `INSERT INTO user_streams (sdk_app_id, user_id, last_cursor) VALUES (?, ?, 1)
-         ON CONFLICT (sdk_app_id, user_id) DO UPDATE SET last_cursor = last_cursor + 1 RETURNING last_cursor`,
-      ),
-      headCursor: d.prepare('SELECT last_cursor FROM user_streams WHERE sdk_app_id = ? AND user_id = ?'),
+      headCursor: d.prepare('SELECT COALESCE(MAX(cursor), 0) FROM events WHERE sdk_app_id = ? AND user_id = ?').pluck(),
       insertEvent: d.prepare(
         'INSERT INTO events (sdk_app_id, user_id, cursor, kind, peer_id, pair_key, seq, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -498,7 +492,7 @@ export class SqliteStore implements Store {
   }
 
   private appendEvent(sdkAppId: number, user: string, kind: UserEvent['kind'], peer: string, seq: number, data: object | null): number {
-    const cursor = (this.stmt.nextCursor.get(sdkAppId, user) as { last_cursor: number }).last_cursor;
+    const cursor = (this.stmt.headCursor.get(sdkAppId, user) as number) + 1;
     this.stmt.insertEvent.run(sdkAppId, user, cursor, kind, peer, pairKey(user, peer), seq, data === null ? null : JSON.stringify(data));
     return cursor;
   }
@@ -512,7 +506,7 @@ export class SqliteStore implements Store {
       this.ensureAccountSync(m.sdkAppId, m.to);
     }
     const key = pairKey(m.from, m.to);
-    const seq = (this.stmt.nextSeq.get(m.sdkAppId, key) as { last_seq: number }).last_seq;
+    const seq = this.stmt.nextSeq.get(m.sdkAppId, key) as number;
     const fromTinyId = this.accountRow(m.sdkAppId, m.from)?.tiny_id ?? 0;
     const info = this.stmt.insertMessage.run(
       m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, m.clientSeq ?? seq, m.clientTime ?? m.time, fromTinyId, m.clientMsgId,
@@ -614,8 +608,7 @@ export class SqliteStore implements Store {
   }
 
   async headCursor(sdkAppId: number, user: string): Promise<number> {
-    const r = this.stmt.headCursor.get(sdkAppId, user) as { last_cursor: number } | undefined;
-    return r?.last_cursor ?? 0;
+    return this.stmt.headCursor.get(sdkAppId, user) as number;
   }
 
   async readUnreadBacklog(sdkAppId: number, user: string, after: number, limit: number): Promise<Extract<UserEvent, { kind: 'msg' }>[]> {
