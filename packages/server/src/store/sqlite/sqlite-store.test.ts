@@ -1,4 +1,4 @@
-import { fdatasync, fstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,6 @@ import { describeStoreContract } from '../store.contract.ts';
 import { describeWebhookStoreContract } from '../store.webhooks.contract.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
-import type { SyncFile } from './wal-sync.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-sqlite-'));
 let files = 0;
@@ -186,122 +185,22 @@ describe('SqliteStore', () => {
     expect(pragma(path, 'journal_mode')).toBe('wal');
   });
 
-  it.each([[undefined], ['full'], ['normal']] as const)('runs SQLite with synchronous=NORMAL (%s): a COMMIT never fsyncs on the event loop', (mode) => {
+  it.each([
+    [undefined, 2],
+    ['full', 2],
+    ['normal', 1],
+  ] as const)('applies synchronous=%s (PRAGMA synchronous reads %i)', (mode, expected) => {
     // `synchronous` belongs to one connection and cannot be read from another, so catch the
     // store's own connection as it configures itself and ask it.
     const spy = vi.spyOn(Database.prototype, 'pragma');
     try {
       openStore(tempFile(), mode);
       const connection = spy.mock.contexts[0] as Database.Database;
+      expect(spy.mock.calls.some(([source]) => /^synchronous\s*=/i.test(source))).toBe(true);
       spy.mockRestore();
-      expect(connection.pragma('synchronous', { simple: true })).toBe(1);
+      expect(connection.pragma('synchronous', { simple: true })).toBe(expected);
     } finally {
       spy.mockRestore();
     }
-  });
-
-  describe('with synchronous=full, the WAL is synced off the event loop', () => {
-    const app = 1;
-    const base = { sdkAppId: app, from: 'alice', to: 'bob', time: 10, body: [], cloudCustomData: '', fromNick: '', syncToSender: true, autoCreateRecipient: false };
-    /** A real fdatasync that runs only when the test lets it. */
-    function heldSync() {
-      const held: { fd: number; release: (fail?: NodeJS.ErrnoException) => void }[] = [];
-      const syncFile: SyncFile = (fd, done) => {
-        held.push({ fd, release: (fail) => (fail ? done(fail) : fdatasync(fd, done)) });
-      };
-      return { held, syncFile };
-    }
-    const settledSoon = async (p: Promise<unknown>) => {
-      let settled = false;
-      void p.then(() => (settled = true), () => (settled = true));
-      await new Promise((r) => setTimeout(r, 30));
-      return settled;
-    };
-    /** Let every sync run until `p` settles (for setup steps). */
-    async function drive<T>(held: ReturnType<typeof heldSync>['held'], p: Promise<T>): Promise<T> {
-      let done = false;
-      p.then(() => (done = true), () => (done = true));
-      while (!done) {
-        while (held.length > 0) held.shift()!.release();
-        await new Promise((r) => setTimeout(r, 2));
-      }
-      return p;
-    }
-    async function storeWithUsers(syncFile: SyncFile, path = tempFile()) {
-      const store = new SqliteStore({ path, syncFile });
-      open.push(store);
-      const users = Promise.all([store.ensureAccount(app, 'alice'), store.ensureAccount(app, 'bob')]);
-      return { store, path, users };
-    }
-
-    it('resolves a write only after the WAL file was fdatasynced, and syncs writes made meanwhile together', async () => {
-      const { held, syncFile } = heldSync();
-      const { store, path, users } = await storeWithUsers(syncFile);
-      await vi.waitFor(() => expect(held).toHaveLength(1));
-      // The descriptor synced is the WAL file's.
-      expect(fstatSync(held[0]!.fd).ino).toBe(statSync(`${path}-wal`).ino);
-      expect(await settledSoon(users)).toBe(false);
-      held.shift()!.release();
-      await users;
-
-      const first = store.sendMessages([{ ...base, clientMsgId: 'm1', random: 1 }]);
-      await vi.waitFor(() => expect(held).toHaveLength(1));
-      const second = store.sendMessages([{ ...base, clientMsgId: 'm2', random: 2 }]);
-      const third = store.sendMessages([{ ...base, clientMsgId: 'm3', random: 3 }]);
-      expect(await settledSoon(first)).toBe(false);
-      held.shift()!.release();
-      await first;
-      // m2 and m3 were committed while the first sync ran: one more sync covers both.
-      await vi.waitFor(() => expect(held).toHaveLength(1));
-      expect(await settledSoon(second)).toBe(false);
-      held.shift()!.release();
-      expect((await second)[0]).toMatchObject({ ok: true, message: { seq: 2 } });
-      expect((await third)[0]).toMatchObject({ ok: true, message: { seq: 3 } });
-      expect(held).toHaveLength(0);
-    });
-
-    it('holds back a read that could see a write not yet on disk, but not app or account records', async () => {
-      const { held, syncFile } = heldSync();
-      const { store, users } = await storeWithUsers(syncFile);
-      await drive(held, users);
-      await drive(held, store.createApp({ sdkAppId: app, secretKey: 'k'.repeat(64), name: 'a', adminIdentifier: 'administrator', createdAt: 1, options: { webInstances: 1, otherInstances: 1, autoCreateAccounts: false } }));
-
-      const sent = store.sendMessages([{ ...base, clientMsgId: 'm1', random: 1 }]);
-      await vi.waitFor(() => expect(held).toHaveLength(1));
-      const events = store.readEvents(app, 'bob', 0, 10);
-      const head = store.headCursor(app, 'bob');
-      expect(await settledSoon(events)).toBe(false);
-      expect(await settledSoon(head)).toBe(false);
-      expect(await store.getApp(app)).toMatchObject({ name: 'a' });
-      expect(await store.getAccount(app, 'bob')).toMatchObject({ userId: 'bob' });
-      held.shift()!.release();
-      await sent;
-      expect((await events).map((e) => e.cursor)).toEqual([1]);
-      expect(await head).toBe(1);
-    });
-
-    it('fails the writes a failed fdatasync was to cover, and syncs the next ones again', async () => {
-      const { held, syncFile } = heldSync();
-      const { store, users } = await storeWithUsers(syncFile);
-      await drive(held, users);
-      const lost = store.sendMessages([{ ...base, clientMsgId: 'm1', random: 1 }]);
-      await vi.waitFor(() => expect(held).toHaveLength(1));
-      held.shift()!.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-      await expect(lost).rejects.toThrow(/fdatasync of the SQLite WAL failed: EIO/);
-      const next = store.sendMessages([{ ...base, clientMsgId: 'm2', random: 2 }]);
-      await vi.waitFor(() => expect(held).toHaveLength(1));
-      held.shift()!.release();
-      expect((await next)[0]).toMatchObject({ ok: true });
-    });
-
-    it('does not sync at all with synchronous=normal', async () => {
-      const { held, syncFile } = heldSync();
-      const store = new SqliteStore({ path: tempFile(), synchronous: 'normal', syncFile });
-      open.push(store);
-      await store.ensureAccount(app, 'alice');
-      await store.ensureAccount(app, 'bob');
-      await store.sendMessages([{ ...base, clientMsgId: 'm1', random: 1 }]);
-      expect(held).toHaveLength(0);
-    });
   });
 });

@@ -2,18 +2,15 @@
  * SqliteStore: the embedded default Store (better-sqlite3, WAL).
  *
  * better-sqlite3 is synchronous, so each method does its work in one synchronous
- * transaction. Batches from sendMessages share one transaction (group commit). With
- * `synchronous: 'full'` (the default) the WAL is fsynced off the event loop (wal-sync.ts),
- * and no method resolves before every write it could have seen is on disk: a resolved
- * write is durable, and a read never hands out data a power loss could still take back
- * (a client must not hold a cursor past what the store will have after a restart).
+ * transaction and resolves afterwards: a resolved promise means committed. Batches from
+ * sendMessages share one transaction (group commit), which is what makes
+ * `synchronous=FULL` affordable (see docs/performance.md).
  */
 import Database from 'better-sqlite3';
 import type { MsgElem } from '@parley/protocol';
 import { MIGRATIONS } from './migrations.ts';
 import { AccountCache, type AccountRow } from './account-cache.ts';
 import { fitsRun, prepareSendRun, storedMessageOf, type RunSend } from './send-run.ts';
-import { WalSync, type SyncFile } from './wal-sync.ts';
 import {
   DEFAULT_APP_OPTIONS,
   pairKey,
@@ -40,25 +37,7 @@ export interface SqliteStoreOptions {
   /** File path, or ':memory:'. */
   path: string;
   synchronous?: SqliteSync;
-  /** How the WAL is synced with 'full' (default fs.fdatasync); tests wrap it to watch the order. */
-  syncFile?: SyncFile;
 }
-
-/**
- * Every Store method, wrapped by the constructor so its result waits for the WAL sync. App
- * and account records are left out: they are read on every login and send, hold no part of
- * a message stream, and a read of one never waits behind a commit's fsync.
- */
-const FENCED_METHODS = [
-  'createApp', 'listApps', 'updateApp', 'ensureAccount', 'listAccounts', 'countAccounts', 'updateAccount', 'deleteAccount',
-  'sendMessages', 'getMessage', 'getMessageByClientSeq', 'getHistory', 'getPairHistory', 'countMessages', 'getMessageByClientMsgId',
-  'readEvents', 'headCursor', 'readUnreadBacklog', 'listConversations', 'getConversation', 'markRead', 'recall', 'deleteConversation',
-  'totalUnread', 'enqueueWebhook', 'claimWebhooks', 'deleteWebhook', 'retryWebhook', 'countWebhooks',
-] as const satisfies readonly (keyof Store)[];
-type Unfenced = Exclude<keyof Store, (typeof FENCED_METHODS)[number]>;
-// A new Store method must be named in FENCED_METHODS or here, or this fails to compile.
-const UNFENCED: Record<Unfenced, true> = { getApp: true, getAccount: true, close: true };
-void UNFENCED;
 
 interface MessageRow {
   id: number;
@@ -172,38 +151,17 @@ export class SqliteStore implements Store {
   /** Apps as last read; dropped whenever another connection (the CLI) has written the file. */
   private readonly apps = new Map<number, AppRecord>();
   private appsDataVersion = -1;
-  private walSync: WalSync | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     this.db = new Database(opts.path);
-    const wal = this.db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
-    // COMMIT never fsyncs (it would stop the event loop); 'full' gets its sync from WalSync.
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.stmt = this.prepare();
     this.sendRun = prepareSendRun(this.db);
     this.sendTx = this.db.transaction((batch: NewMessage[]) => this.sendBatch(batch));
-    if (wal && opts.synchronous !== 'normal') {
-      // A migration just committed is synced here, before anything is served.
-      this.db.pragma('wal_checkpoint(PASSIVE)');
-      const walSync = new WalSync(`${this.db.name}-wal`, this.changes(), opts.syncFile);
-      this.walSync = walSync;
-      for (const name of FENCED_METHODS) {
-        const method = (this[name] as (...args: unknown[]) => Promise<unknown>).bind(this);
-        (this as Record<string, unknown>)[name] = async (...args: unknown[]) => {
-          const value = await method(...args);
-          await walSync.flushed(this.changes());
-          return value;
-        };
-      }
-    }
-  }
-
-  /** Rows written through this connection so far: a position in its stream of writes. */
-  private changes(): number {
-    return this.stmt.totalChanges.get() as number;
   }
 
   private migrate(): void {
@@ -226,7 +184,6 @@ export class SqliteStore implements Store {
       getApp: d.prepare('SELECT * FROM apps WHERE sdk_app_id = ?'),
       // Changes when another connection commits to the file; never for this connection's own writes.
       dataVersion: d.prepare('PRAGMA data_version').pluck(),
-      totalChanges: d.prepare('SELECT total_changes()').pluck(),
       listApps: d.prepare('SELECT * FROM apps ORDER BY created_at, sdk_app_id'),
       nextCounter: d.prepare(
         `INSERT INTO counters (sdk_app_id, name, value) VALUES (?, ?, 1)
@@ -571,10 +528,6 @@ export class SqliteStore implements Store {
   }
 
   async getMessage(sdkAppId: number, a: string, b: string, seq: number): Promise<StoredMessage | undefined> {
-    return this.messageBySeq(sdkAppId, a, b, seq);
-  }
-
-  private messageBySeq(sdkAppId: number, a: string, b: string, seq: number): StoredMessage | undefined {
     const r = this.stmt.getMessage.get(sdkAppId, pairKey(a, b), seq) as MessageRow | undefined;
     return r && toMessage(r);
   }
@@ -668,8 +621,8 @@ export class SqliteStore implements Store {
 
   // --- conversations ---
 
-  private toConversation(sdkAppId: number, user: string, r: ConversationRow): ConversationRecord {
-    const last = r.last_seq > r.cleared_seq ? this.messageBySeq(sdkAppId, user, r.peer_id, r.last_seq) : undefined;
+  private async toConversation(sdkAppId: number, user: string, r: ConversationRow): Promise<ConversationRecord> {
+    const last = r.last_seq > r.cleared_seq ? await this.getMessage(sdkAppId, user, r.peer_id, r.last_seq) : undefined;
     return {
       peer: r.peer_id,
       lastSeq: r.last_seq,
@@ -684,7 +637,7 @@ export class SqliteStore implements Store {
 
   async listConversations(sdkAppId: number, user: string, opts: { offset: number; limit: number }): Promise<ConversationRecord[]> {
     const rows = this.stmt.listConversations.all(sdkAppId, user, opts.limit, opts.offset) as ConversationRow[];
-    return rows.map((r) => this.toConversation(sdkAppId, user, r));
+    return Promise.all(rows.map((r) => this.toConversation(sdkAppId, user, r)));
   }
 
   async getConversation(sdkAppId: number, user: string, peer: string): Promise<ConversationRecord | undefined> {
@@ -800,7 +753,6 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.walSync?.close();
     if (this.db.open) this.db.close();
   }
 }
