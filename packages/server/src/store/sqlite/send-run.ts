@@ -68,18 +68,20 @@ export function storedMessageOf(m: NewMessage, id: number, seq: number, fromTiny
 }
 
 export function prepareSendRun(db: Database.Database): (run: readonly RunSend[]) => SendOutcome[] {
-  // The highest sequence of each pair and cursor of each user stored so far (migration 6:
-  // they are not kept in counter rows, which cost each commit pages of their own).
-  const lastOf = (table: string, key: string, last: string) =>
-    db
-      .prepare(
-        `SELECT value ->> 0, value ->> 1,
-                (SELECT COALESCE(MAX(${last}), 0) FROM ${table} WHERE sdk_app_id = value ->> 0 AND ${key} = value ->> 1)
-         FROM json_each(?)`,
-      )
-      .raw(true);
-  const lastSeqs = lastOf('messages', 'pair_key', 'seq');
-  const lastCursors = lastOf('events', 'user_id', 'cursor');
+  // The highest sequence of each pair and cursor of each user stored so far, in one
+  // statement (migration 6: they are not kept in counter rows, which cost each commit pages
+  // of their own). Rows come back tagged 0 (pair) or 1 (user stream).
+  const lastSeqsAndCursors = db
+    .prepare(
+      `SELECT 0, value ->> 0, value ->> 1,
+              (SELECT COALESCE(MAX(seq), 0) FROM messages WHERE sdk_app_id = value ->> 0 AND pair_key = value ->> 1)
+       FROM json_each(?)
+       UNION ALL
+       SELECT 1, value ->> 0, value ->> 1,
+              (SELECT COALESCE(MAX(cursor), 0) FROM events WHERE sdk_app_id = value ->> 0 AND user_id = value ->> 1)
+       FROM json_each(?)`,
+    )
+    .raw(true);
   const insertMessages = db
     .prepare(
       `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_seq, client_time, from_tiny_id, client_msg_id, body, cloud_custom_data, from_nick)
@@ -93,32 +95,28 @@ export function prepareSendRun(db: Database.Database): (run: readonly RunSend[])
     `INSERT INTO events (sdk_app_id, user_id, cursor, kind, peer_id, pair_key, seq, data)
      SELECT value ->> 0, value ->> 1, value ->> 2, 'msg', value ->> 3, value ->> 4, value ->> 5, NULL FROM json_each(?)`,
   );
-  // A side that sent in the run has read up to its last send; what it received after
-  // that is its unread backlog (as upsertSenderConv then upsertRecipientConv would leave it).
-  const upsertSentConvs = db.prepare(
+  // Both sides' rows in one statement. A side that sent in the run has read up to its last
+  // send (read_seq > 0 marks it: a sent seq is at least 1), and what it received after that
+  // is its unread backlog; a side that only received keeps its read position and its oldest
+  // unread cursor (as upsertSenderConv and upsertRecipientConv would leave them).
+  const upsertConvs = db.prepare(
     `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, last_msg_id, read_seq, read_time, first_unread_cursor)
      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8
      FROM json_each(?) WHERE true
      ON CONFLICT (sdk_app_id, user_id, peer_id) DO UPDATE SET
        last_seq = excluded.last_seq, last_time = excluded.last_time, last_msg_id = excluded.last_msg_id, hidden = 0,
-       read_seq = excluded.read_seq, read_time = excluded.read_time,
-       first_unread_cursor = excluded.first_unread_cursor, unread_recalled = 0`,
-  );
-  const upsertReceivedConvs = db.prepare(
-    `INSERT INTO user_conversations (sdk_app_id, user_id, peer_id, last_seq, last_time, last_msg_id, first_unread_cursor)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
-     FROM json_each(?) WHERE true
-     ON CONFLICT (sdk_app_id, user_id, peer_id) DO UPDATE SET
-       last_seq = excluded.last_seq, last_time = excluded.last_time, last_msg_id = excluded.last_msg_id, hidden = 0,
-       first_unread_cursor = COALESCE(first_unread_cursor, excluded.first_unread_cursor)`,
+       read_seq = CASE WHEN excluded.read_seq > 0 THEN excluded.read_seq ELSE read_seq END,
+       read_time = CASE WHEN excluded.read_seq > 0 THEN excluded.read_time ELSE read_time END,
+       first_unread_cursor = CASE WHEN excluded.read_seq > 0 THEN excluded.first_unread_cursor
+                                  ELSE COALESCE(first_unread_cursor, excluded.first_unread_cursor) END,
+       unread_recalled = CASE WHEN excluded.read_seq > 0 THEN 0 ELSE unread_recalled END`,
   );
 
-  /** The first value each key may hand out: one past the highest stored. */
-  function allocate(stmt: Database.Statement, keys: Map<string, [number, string]>): Map<string, number> {
-    const next = new Map<string, number>();
-    for (const [app, key, last] of stmt.all(JSON.stringify([...keys.values()])) as [number, string, number][]) {
-      next.set(app + sep + key, last + 1);
-    }
+  /** The first sequence each pair and cursor each user may hand out: one past the highest stored. */
+  function allocate(pairs: Map<string, [number, string]>, streams: Map<string, [number, string]>): [Map<string, number>, Map<string, number>] {
+    const next: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
+    const rows = lastSeqsAndCursors.all(JSON.stringify([...pairs.values()]), JSON.stringify([...streams.values()])) as [0 | 1, number, string, number][];
+    for (const [kind, app, key, last] of rows) next[kind].set(app + sep + key, last + 1);
     return next;
   }
 
@@ -136,8 +134,7 @@ export function prepareSendRun(db: Database.Database): (run: readonly RunSend[])
       if (m.syncToSender) want(streamKeys, m.sdkAppId, m.from);
       return key;
     });
-    const nextSeq = allocate(lastSeqs, pairKeys);
-    const nextCursor = allocate(lastCursors, streamKeys);
+    const [nextSeq, nextCursor] = allocate(pairKeys, streamKeys);
     const take = (next: Map<string, number>, app: number, key: string): number => {
       const k = app + sep + key;
       const v = next.get(k)!;
@@ -188,17 +185,10 @@ export function prepareSendRun(db: Database.Database): (run: readonly RunSend[])
     });
     insertEvents.run(JSON.stringify(eventRows));
 
-    const sentRows: unknown[][] = [];
-    const receivedRows: unknown[][] = [];
-    for (const f of folds.values()) {
-      if (f.sent) {
-        sentRows.push([f.sdkAppId, f.user, f.peer, f.lastSeq, f.lastTime, f.lastMsgId, f.sent.seq, f.sent.time, f.firstUnread ?? null]);
-      } else {
-        receivedRows.push([f.sdkAppId, f.user, f.peer, f.lastSeq, f.lastTime, f.lastMsgId, f.firstUnread ?? null]);
-      }
-    }
-    if (sentRows.length > 0) upsertSentConvs.run(JSON.stringify(sentRows));
-    if (receivedRows.length > 0) upsertReceivedConvs.run(JSON.stringify(receivedRows));
+    const convRows = [...folds.values()].map((f) => [
+      f.sdkAppId, f.user, f.peer, f.lastSeq, f.lastTime, f.lastMsgId, f.sent?.seq ?? 0, f.sent?.time ?? 0, f.firstUnread ?? null,
+    ]);
+    upsertConvs.run(JSON.stringify(convRows));
     return outcomes;
   };
 }
