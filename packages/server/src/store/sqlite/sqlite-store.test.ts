@@ -48,6 +48,8 @@ describe('SqliteStore', () => {
     // As `parley callback` does from its own process while the server runs.
     const callback = { url: 'https://example.com/cb', events: ['C2C.CallbackAfterSendMsg'], timeoutMs: 2000, failClosed: false };
     await cli.updateApp({ ...app, options: { ...app.options, callback } });
+    // The server looks for other writers once per turn of the event loop.
+    await new Promise((r) => setImmediate(r));
     expect((await server.getApp(app.sdkAppId))?.options.callback).toEqual(callback);
     // The server's own writes are seen at once too.
     await server.updateApp({ ...app, name: 'renamed' });

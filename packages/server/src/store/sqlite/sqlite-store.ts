@@ -151,6 +151,7 @@ export class SqliteStore implements Store {
   /** Apps as last read; dropped whenever another connection (the CLI) has written the file. */
   private readonly apps = new Map<number, AppRecord>();
   private appsDataVersion = -1;
+  private appsCheckedThisTurn = false;
 
   constructor(opts: SqliteStoreOptions) {
     this.db = new Database(opts.path);
@@ -339,12 +340,18 @@ export class SqliteStore implements Store {
    * Every login and A2 check reads its app. Apps are written by this process (console, REST)
    * and by `parley callback` from another one; `PRAGMA data_version` costs half a primary-key
    * SELECT and tells the two apart, so the parsed record is kept until someone else writes.
+   * It is asked once per turn of the event loop: a crowd of logins handled in one turn reads
+   * the same file state, as if the other process had written a moment later.
    */
   async getApp(sdkAppId: number): Promise<AppRecord | undefined> {
-    const version = this.stmt.dataVersion.get() as number;
-    if (version !== this.appsDataVersion) {
-      this.apps.clear();
-      this.appsDataVersion = version;
+    if (!this.appsCheckedThisTurn) {
+      const version = this.stmt.dataVersion.get() as number;
+      if (version !== this.appsDataVersion) {
+        this.apps.clear();
+        this.appsDataVersion = version;
+      }
+      this.appsCheckedThisTurn = true;
+      setImmediate(() => (this.appsCheckedThisTurn = false));
     }
     let app = this.apps.get(sdkAppId);
     if (!app) {
