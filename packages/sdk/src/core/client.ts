@@ -96,7 +96,7 @@ export class CoreClient {
         this.#recordMessages([m]);
         // The send is an event in this user's own stream; feeding it to the sync engine keeps
         // the cursor contiguous, so the next push is not mistaken for a gap.
-        if (noticeSeq !== undefined) this.#sync.push([{ kind: 'message', noticeSeq, msg: toWire(m) }]);
+        if (noticeSeq !== undefined) this.#sync.push([{ kind: 'message', noticeSeq, msg: toWire(m) }], undefined, true);
       },
       onFailed: (m) => this.events.emit('updated', [m]),
     });

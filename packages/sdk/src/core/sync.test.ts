@@ -86,6 +86,35 @@ describe('SyncEngine', () => {
     expect(new Set(h.ids()).size).toBe(6);
   });
 
+  it("takes its own reply's cursor above a hole without a pull, and the push of the same commit fills it", async () => {
+    const stream = [1, 2].map(ev);
+    const h = harness(stream);
+    await h.engine.sync();
+    // One commit: e3 for us from the peer, e4 our own send, e5 from the peer. The reply (e4)
+    // comes first, then one push with e3 and e5.
+    stream.push(ev(3), ev(4), ev(5));
+    h.engine.push([ev(4)], undefined, true);
+    expect(h.engine.contiguous).toBe(2);
+    h.engine.push([ev(3), ev(5)]);
+    expect(h.ids()).toEqual(['e1', 'e2', 'e4', 'e3', 'e5']);
+    expect(h.engine.contiguous).toBe(5);
+    expect(h.requests).toEqual(['']);
+  });
+
+  it('still pulls when a later push finds the hole below its own reply unfilled', async () => {
+    const stream = [1, 2].map(ev);
+    const h = harness(stream);
+    await h.engine.sync();
+    stream.push(ev(3), ev(4), ev(5));
+    h.engine.push([ev(4)], undefined, true);
+    // The push with e3 was lost; e5's arrives.
+    h.engine.push([ev(5)]);
+    await h.engine.sync();
+    expect(h.ids()).toEqual(['e1', 'e2', 'e4', 'e3', 'e5']);
+    expect(h.requests).toEqual(['', 's2']);
+    expect(h.engine.contiguous).toBe(5);
+  });
+
   it('triggers a pull when a push skips ahead of the contiguous cursor', async () => {
     const stream = [1, 2].map(ev);
     const h = harness(stream);

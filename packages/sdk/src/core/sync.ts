@@ -71,8 +71,13 @@ export class SyncEngine<E extends SyncEvent> {
   /**
    * Live events from a push frame. `cookie` is the sync position after these events when the
    * server sends one (Parley extension); taking it saves re-pulling them after a reconnect.
+   *
+   * `own`: events this client caused, as a reply names them (a send's NoticeSeq). Parley
+   * writes a commit's replies before its push, in the same write, so a reply may name a
+   * cursor above pushed events still on their way: it is applied without a pull and the push
+   * fills the hole below it. A hole that a later push still finds triggers the pull.
    */
-  push(events: E[], cookie?: string): void {
+  push(events: E[], cookie?: string, own?: boolean): void {
     if (this.#pulling) {
       this.#buffer.push(...events);
       return;
@@ -85,7 +90,7 @@ export class SyncEngine<E extends SyncEvent> {
         now.push(e);
       } else if (this.#isApplied(n)) {
         continue;
-      } else if (n === this.#contiguous + 1 && this.#buffer.length === 0) {
+      } else if (own || (n === this.#contiguous + 1 && this.#buffer.length === 0)) {
         this.#mark(n);
         now.push(e);
       } else {
