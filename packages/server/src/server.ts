@@ -60,6 +60,7 @@ export function createServer(opts: CreateServerOptions = {}): ParleyServer {
   const registry = new SessionRegistry(bus, log);
   const metrics = new Metrics();
   const messaging = new Messaging(store, bus, config);
+  messaging.onPublishError = (err) => log.warn('bus publish failed; clients will pull what they missed', { err });
   messaging.afterCommit.push((_app, kind) => {
     if (kind === 'send') metrics.messageSent();
   });

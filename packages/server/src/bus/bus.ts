@@ -10,8 +10,12 @@
 import type { UserEvent } from '../store/store.ts';
 
 export type BusMessage =
-  /** Committed stream events of one user, to push to that user's live connections. */
-  | { type: 'events'; events: UserEvent[]; originInstId?: string }
+  /**
+   * Committed stream events of one user, in cursor order, to push to that user's live
+   * connections. `originInstIds[i]` names the connection that caused `events[i]` and was told
+   * in its reply; that connection is not pushed the event.
+   */
+  | { type: 'events'; events: UserEvent[]; originInstIds?: (string | undefined)[] }
   /** A new login of the user: nodes apply the multi-instance policy to their own connections. */
   | { type: 'login'; instId: string; platformClass: string; at: number; limit: number }
   /** Close the user's connections (REST kick, account deleted): all of them, or the listed instances. */

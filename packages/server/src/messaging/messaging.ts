@@ -22,6 +22,7 @@ import type {
   UserEvent,
 } from '../store/store.ts';
 import { GroupCommit } from './group-commit.ts';
+import { EventPublisher } from './event-publisher.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { contentBytes, normaliseMsgBody } from './validate.ts';
 import { decodeSyncCookie, encodeSyncCookie } from './sync-cookie.ts';
@@ -123,9 +124,12 @@ function cursorOf(events: readonly CommittedEvent[], user: string): number | und
 
 export class Messaging {
   private readonly commit: GroupCommit;
+  private readonly events: EventPublisher;
   private readonly sendLimiter: RateLimiter;
   beforeSend: BeforeSendHook | undefined;
   readonly afterCommit: AfterCommitHook[] = [];
+  /** A Bus publish failed: nothing is lost (clients pull from their cursor), so it is only reported. */
+  onPublishError: (err: unknown) => void = () => {};
   /** Per-sender tail of sends in flight, used while a before-send hook is set (see send). */
   private readonly senderTails = new Map<string, Promise<void>>();
 
@@ -135,7 +139,10 @@ export class Messaging {
     private readonly config: ServerConfig,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {
-    this.commit = new GroupCommit(store);
+    this.events = new EventPublisher(bus, (err) => this.onPublishError(err));
+    this.commit = new GroupCommit(store, (batch, outcomes) =>
+      outcomes.forEach((o, i) => o.ok && this.publish(batch[i]!.message.sdkAppId, o.events, batch[i]!.message.from, batch[i]!.origin)),
+    );
     this.sendLimiter = new RateLimiter(config.sendRatePerSecond, config.sendBurst);
   }
 
@@ -208,13 +215,13 @@ export class Messaging {
         syncToSender: input.syncToSender ?? true,
         autoCreateRecipient: app.options.autoCreateAccounts,
         noUnread: input.noUnread || onlineOnly,
-      });
+      }, opts.originInstId);
     } finally {
       release?.();
     }
+    // Its events were published when its batch committed (GroupCommit's onCommitted).
     const outcome = await pending;
     if (!outcome.ok) throw new ImError(outcome.code, `To_Account "${input.to}" does not exist`);
-    await this.publish(app.sdkAppId, outcome.events, from, opts.originInstId);
     if (!outcome.duplicate) {
       const info: CommitInfo = { platform: opts.platform, clientIp: opts.clientIp, onlineOnly: input.onlineOnly, skipAfterSend: opts.skipAfterSend };
       for (const h of this.afterCommit) h(app, 'send', outcome.message, outcome.events, info);
@@ -321,7 +328,7 @@ export class Messaging {
   async markRead(app: AppRecord, user: string, peer: unknown, upToSeq: number | undefined, originInstId?: string): Promise<ReadOutcome & { actorCursor: number | undefined }> {
     checkUserId(peer);
     const r = await this.store.markRead(app.sdkAppId, user, peer, upToSeq);
-    await this.publish(app.sdkAppId, r.events, user, originInstId);
+    this.publish(app.sdkAppId, r.events, user, originInstId);
     if (r.events.length) for (const h of this.afterCommit) h(app, 'read', undefined, r.events, {});
     return { ...r, actorCursor: cursorOf(r.events, user) };
   }
@@ -349,7 +356,7 @@ export class Messaging {
       asAdmin: opts.asAdmin ?? false,
     });
     if (!r.ok) throw new ImError(r.code);
-    await this.publish(app.sdkAppId, r.events, user, opts.originInstId);
+    this.publish(app.sdkAppId, r.events, user, opts.originInstId);
     for (const h of this.afterCommit) h(app, 'recall', r.message, r.events, { platform: opts.platform, clientIp: opts.clientIp });
     return { message: r.message, actorCursor: cursorOf(r.events, user) };
   }
@@ -358,7 +365,7 @@ export class Messaging {
   async deleteConversation(app: AppRecord, user: string, peer: unknown, originInstId?: string): Promise<{ actorCursor: number | undefined }> {
     checkUserId(peer);
     const events = await this.store.deleteConversation(app.sdkAppId, user, peer);
-    await this.publish(app.sdkAppId, events, user, originInstId);
+    this.publish(app.sdkAppId, events, user, originInstId);
     return { actorCursor: cursorOf(events, user) };
   }
 
@@ -368,14 +375,8 @@ export class Messaging {
     await this.bus.publish(userTopic(app.sdkAppId, to), { type: 'ephemeral', servcmd: PushCmd.Typing, body: { From_Account: from, To_Account: to } });
   }
 
-  /** Hand committed events to the Bus, grouped per user, in cursor order. */
-  private async publish(sdkAppId: number, events: CommittedEvent[], actor: string, originInstId: string | undefined): Promise<void> {
-    for (const e of events) {
-      await this.bus.publish(userTopic(sdkAppId, e.userId), {
-        type: 'events',
-        events: [e.event],
-        originInstId: e.userId === actor ? originInstId : undefined,
-      });
-    }
+  /** Hand committed events to the Bus: per user, with the rest of this tick's (event-publisher.ts). */
+  private publish(sdkAppId: number, events: CommittedEvent[], actor: string, originInstId: string | undefined): void {
+    for (const e of events) this.events.add(userTopic(sdkAppId, e.userId), e.event, e.userId === actor ? originInstId : undefined);
   }
 }

@@ -133,13 +133,22 @@ export class SessionRegistry {
         for (const s of [...sessions]) if (!m.instIds || m.instIds.includes(s.instId)) s.kick(m.kickType);
         return;
       }
-      case 'events':
-      case 'ephemeral': {
+      case 'events': {
         const cache: RenderCache = new Map();
         for (const s of [...sessions]) {
-          if (m.type === 'events' && m.originInstId === s.instId) continue;
-          s.deliver(m, cache);
+          if (!m.originInstIds?.includes(s.instId)) {
+            s.deliver(m, cache);
+            continue;
+          }
+          // The events this connection caused reached it in its replies.
+          const events = m.events.filter((_, i) => m.originInstIds![i] !== s.instId);
+          if (events.length > 0) s.deliver({ type: 'events', events }, new Map());
         }
+        return;
+      }
+      case 'ephemeral': {
+        const cache: RenderCache = new Map();
+        for (const s of [...sessions]) s.deliver(m, cache);
         return;
       }
     }
