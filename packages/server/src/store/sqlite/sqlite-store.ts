@@ -210,7 +210,9 @@ export class SqliteStore implements Store {
         )
         .pluck(),
       messageByClientId: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.from_id = ? AND m.client_msg_id = ?`),
-      // Sequences and cursors continue from the highest one stored (see migration 6).
+      // Sequences and cursors continue from the highest one stored (see migration 6). Nothing
+      // deletes messages or events; a feature that does (expiry, purge) must keep a floor per
+      // pair and per user, or a sequence or cursor would be handed out a second time.
       nextSeq: d.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE sdk_app_id = ? AND pair_key = ?').pluck(),
       insertMessage: d.prepare(
         `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_seq, client_time, from_tiny_id, client_msg_id, body, cloud_custom_data, from_nick)
