@@ -2,13 +2,14 @@
  * Hands committed events to the Bus, one message per user per tick.
  *
  * A group commit resolves hundreds of sends at once, and a user who receives several of
- * them used to get one Bus message, and so one msg_push frame, per message. Events are now
- * collected per user while the commit's continuations run (they write the acks) and
- * published together in one `process.nextTick`, queued before any of those continuations
- * ran: Node runs it once the promise jobs are drained and before the socket uncorks that
- * the acks queued, so a client gets its acks and its pushes in one write, acks first. A
- * client that sees its own message's cursor in an ack before the pushed events below it
- * just holds the cursor (the SDK's sync engine applies in order).
+ * them would get one Bus message, and so one msg_push frame, per message. Instead a
+ * commit's events are collected per user as soon as it returns (GroupCommit's onCommitted,
+ * before any send's promise resolves) and published together in one `process.nextTick`.
+ * That tick is queued before the continuations that write the acks run, and Node runs it
+ * once the promise jobs are drained and before the socket uncorks those acks queued, so a
+ * client gets its acks and its pushes in one write, acks first. A client that sees its own
+ * message's cursor in an ack before the pushed events below it just holds the cursor (the
+ * SDK's sync engine applies in order).
  *
  * Per user, events are added in commit order (every commit's events are added one promise
  * job after the commit), so each Bus message lists them in cursor order.

@@ -213,7 +213,7 @@ export class SqliteStore implements Store {
       // Sequences and cursors continue from the highest one stored (see migration 6). Nothing
       // deletes messages or events; a feature that does (expiry, purge) must keep a floor per
       // pair and per user, or a sequence or cursor would be handed out a second time.
-      nextSeq: d.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE sdk_app_id = ? AND pair_key = ?').pluck(),
+      lastSeq: d.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages WHERE sdk_app_id = ? AND pair_key = ?').pluck(),
       insertMessage: d.prepare(
         `INSERT INTO messages (sdk_app_id, pair_key, seq, from_id, to_id, random, time, client_seq, client_time, from_tiny_id, client_msg_id, body, cloud_custom_data, from_nick)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -515,7 +515,7 @@ export class SqliteStore implements Store {
       this.ensureAccountSync(m.sdkAppId, m.to);
     }
     const key = pairKey(m.from, m.to);
-    const seq = this.stmt.nextSeq.get(m.sdkAppId, key) as number;
+    const seq = (this.stmt.lastSeq.get(m.sdkAppId, key) as number) + 1;
     const fromTinyId = this.accountRow(m.sdkAppId, m.from)?.tiny_id ?? 0;
     const info = this.stmt.insertMessage.run(
       m.sdkAppId, key, seq, m.from, m.to, m.random, m.time, m.clientSeq ?? seq, m.clientTime ?? m.time, fromTinyId, m.clientMsgId,
