@@ -176,4 +176,25 @@ describe('SyncEngine', () => {
     h.engine.push([{ noticeSeq: undefined, id: 'x' }, { noticeSeq: undefined, id: 'y' }]);
     expect(h.ids()).toEqual(['x', 'y']);
   });
+
+  it('applies a push that lands after the pull\'s last page but before the pull has ended', async () => {
+    const applied: number[] = [];
+    const engine: SyncEngine<Ev> = new SyncEngine<Ev>({
+      fetchPage(cookie) {
+        const page = Promise.resolve({ cookie: 's3', more: false, events: cookie === '' ? [1, 2, 3].map(ev) : [] });
+        // Two HTTP replies read in one turn (the getmsg page and a long poll's push) settle in
+        // the same promise jobs: the push runs right after the pull's last continuation.
+        if (cookie === '') queueMicrotask(() => void page.then(() => engine.push([ev(4)])));
+        return page;
+      },
+      apply(events) {
+        applied.push(...events.map((e) => e.noticeSeq!));
+      },
+    });
+    await engine.sync();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(applied).toEqual([1, 2, 3, 4]);
+    expect(engine.contiguous).toBe(4);
+    expect(engine.pulling).toBe(false);
+  });
 });

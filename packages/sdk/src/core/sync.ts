@@ -108,12 +108,7 @@ export class SyncEngine<E extends SyncEvent> {
    * pull. Rejects when a page request fails (buffered pushes are applied regardless).
    */
   sync(): Promise<void> {
-    if (!this.#pulling) {
-      this.#pulling = this.#pull().finally(() => {
-        this.#pulling = undefined;
-      });
-    }
-    return this.#pulling;
+    return (this.#pulling ??= this.#pull());
   }
 
   /** Forget all state (logout, or another user logs in). */
@@ -125,6 +120,8 @@ export class SyncEngine<E extends SyncEvent> {
   }
 
   async #pull(): Promise<void> {
+    // Start in a later job, so that #pulling holds this pull before its `finally` clears it.
+    await undefined;
     let passes = 0;
     try {
       for (;;) {
@@ -153,11 +150,16 @@ export class SyncEngine<E extends SyncEvent> {
         if (!gap || passes >= 2 || (passes > 1 && !pulledAny)) break;
         // A buffered push sits above a hole the pull did not cover: pull once more.
       }
+      this.#settle();
     } catch (err) {
       if (!this.deps.willRetry?.(err)) this.#flush(this.#contiguous);
       throw err;
+    } finally {
+      // Ended in the same job as the last flush: two HTTP replies read in one turn (a getmsg
+      // page and a long poll) settle in the same promise jobs, and a push landing between the
+      // flush and a later `finally` would be buffered for a pull that has already ended.
+      this.#pulling = undefined;
     }
-    this.#settle();
   }
 
   /** Apply buffered live events; true when they leave a hole above `from`. */
