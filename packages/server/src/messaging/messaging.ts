@@ -23,6 +23,7 @@ import type {
 } from '../store/store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { EventPublisher } from './event-publisher.ts';
+import { SyncReadAhead } from './sync-read-ahead.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { contentBytes, normaliseMsgBody } from './validate.ts';
 import { decodeSyncCookie, encodeSyncCookie } from './sync-cookie.ts';
@@ -126,6 +127,7 @@ export class Messaging {
   private readonly commit: GroupCommit;
   private readonly events: EventPublisher;
   private readonly sendLimiter: RateLimiter;
+  private readonly readAhead = new SyncReadAhead((sdkAppId, user, cookie) => this.readPage(sdkAppId, user, cookie));
   beforeSend: BeforeSendHook | undefined;
   readonly afterCommit: AfterCommitHook[] = [];
   /** A Bus publish failed: nothing is lost (clients pull from their cursor), so it is only reported. */
@@ -269,21 +271,30 @@ export class Messaging {
     };
   }
 
-  /** One page of the user's stream after the cookie ('' = the unread backlog, then live). */
+  /**
+   * One page of the user's stream after the cookie ('' = the unread backlog, then live). The
+   * page after it is read ahead while the client takes this one in (sync-read-ahead.ts).
+   */
   async sync(app: AppRecord, user: string, cookie: unknown): Promise<SyncPage> {
+    // Refused before any lookup: a cookie this server did not issue names no page.
+    decodeSyncCookie(cookie);
+    return this.readAhead.page(app.sdkAppId, user, typeof cookie === 'string' ? cookie : '');
+  }
+
+  private async readPage(sdkAppId: number, user: string, cookie: string): Promise<SyncPage> {
     const pos = decodeSyncCookie(cookie);
     if (pos.mode === 'start') {
-      const head = await this.store.headCursor(app.sdkAppId, user);
-      return this.backlogPage(app, user, 0, head);
+      const head = await this.store.headCursor(sdkAppId, user);
+      return this.backlogPage(sdkAppId, user, 0, head);
     }
-    if (pos.mode === 'backlog') return this.backlogPage(app, user, pos.after, pos.head);
-    const events = await this.store.readEvents(app.sdkAppId, user, pos.after, SYNC_PAGE);
+    if (pos.mode === 'backlog') return this.backlogPage(sdkAppId, user, pos.after, pos.head);
+    const events = await this.store.readEvents(sdkAppId, user, pos.after, SYNC_PAGE);
     const last = events.at(-1)?.cursor ?? pos.after;
     return { events, cookie: encodeSyncCookie({ mode: 'stream', after: last }), complete: events.length < SYNC_PAGE };
   }
 
-  private async backlogPage(app: AppRecord, user: string, after: number, head: number): Promise<SyncPage> {
-    const page = await this.store.readUnreadBacklog(app.sdkAppId, user, after, SYNC_PAGE);
+  private async backlogPage(sdkAppId: number, user: string, after: number, head: number): Promise<SyncPage> {
+    const page = await this.store.readUnreadBacklog(sdkAppId, user, after, SYNC_PAGE);
     const within = page.filter((e) => e.cursor <= head);
     const done = within.length < SYNC_PAGE;
     const cookie = done
