@@ -94,6 +94,44 @@ describe('C2C over the WebSocket protocol', () => {
     expect(next.msgs.map((m) => m.ConvSeq)).toEqual([501]);
   });
 
+  it('hands over the backlog page read ahead, and a recall made meanwhile still reaches the client after it', async () => {
+    const a = await login('ra-a');
+    await t.server.core.store.ensureAccount(t.sdkAppId, 'ra-b');
+    const sent = [];
+    for (let i = 0; i < 150; i++) sent.push({ r: await send(a, 'ra-b', `r${i}`), random: rnd - 1 });
+    const b = await login('ra-b');
+    const first = await b.request('openim.getmsg', { Cookie: '', SyncFlag: 0 });
+    expect(first.body.SyncFlag).toBe(1);
+    expect(first.body.MsgList as unknown[]).toHaveLength(100);
+    // Once page 1 is out the server reads page 2 ahead; the sender recalls one of its messages
+    // in the meantime.
+    const target = sent[120]!;
+    const info = { From_Account: 'ra-a', To_Account: 'ra-b', MsgSeq: target.r.body.MsgSeq, MsgRandom: target.random, MsgTimeStamp: target.r.body.MsgTime };
+    expect((await a.request('openim.msgwithdraw', { MsgInfo: info })).body.ErrorCode).toBe(0);
+    const texts: string[] = [];
+    const flags: number[] = [];
+    let cookie = first.body.Cookie as string;
+    for (;;) {
+      const r = await b.request('openim.getmsg', { Cookie: cookie, SyncFlag: 0 });
+      for (const m of r.body.MsgList as Record<string, unknown>[]) {
+        texts.push((m.MsgBody as { MsgContent: { Text?: string } }[])[0]!.MsgContent.Text ?? '');
+        flags.push(m.MsgFlagBits as number);
+      }
+      cookie = r.body.Cookie as string;
+      if (r.body.SyncFlag === 2) break;
+    }
+    // Page 2 is the page as read before the recall: the message is there, unflagged ...
+    expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => `r${100 + i}`));
+    expect(flags.every((f) => f === 0)).toBe(true);
+    // ... and the recall is further along the stream: pushed to the online client, and the
+    // first thing after the cookie the backlog ended with.
+    const pushed = b.frames.filter((f) => f.head.servcmd === 'im_open_push.msg_push' && JSON.stringify(f.body).includes('WithdrawC2cMsgNotify'));
+    expect(pushed).toHaveLength(1);
+    const after = await syncAll(b, cookie);
+    expect(after.msgs).toHaveLength(1);
+    expect(JSON.stringify(after.msgs[0])).toContain('WithdrawC2cMsgNotify');
+  });
+
   it('reads once per device and tells the reader\'s other devices and the peer', async () => {
     const a = await login('rd-a');
     const b1 = await login('rd-b', 7);
