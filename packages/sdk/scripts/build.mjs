@@ -47,12 +47,13 @@ export async function buildSdk({ quiet = false, types = true, outDir = defaultDi
   mkdirSync(dist, { recursive: true });
   const common = { bundle: true, target: 'es2017', legalComments: 'none', logLevel: 'warning', charset: 'utf8' };
   // CommonJS whose module.exports IS the default export, as webim_wx.js is used: `require(...).login(...)`.
-  // Mini programs: ES2017 syntax plus `?.` / `??` (JavaScriptCore on iOS 13.4+, V8 on Android;
-  // the developer tools' "ES6 to ES5" option covers older engines).
+  // Mini programs: ES2017 syntax plus `?.` / `??`, object spread and binding-less `catch`
+  // (JavaScriptCore on iOS 13.4+ has all four, as does V8 on Android; the developer tools'
+  // "ES6 to ES5" option covers older engines). Lowering the last two cost 350 bytes of helpers.
   const cjsDefault = {
     format: 'cjs',
     platform: 'neutral',
-    supported: { 'optional-chain': true, 'nullish-coalescing': true },
+    supported: { 'optional-chain': true, 'nullish-coalescing': true, 'object-rest-spread': true, 'optional-catch-binding': true },
     plugins: [leanMiniProgram],
     mangleProps: /^(__p_\w+|_[a-z]\w*)$/,
     reserveProps: /^_impl/,
