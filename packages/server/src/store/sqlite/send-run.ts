@@ -4,10 +4,11 @@
  * A send touches three tables (messages, events, and both sides' user_conversations). One
  * prepared statement per row costs a few microseconds of call overhead each, which made
  * the per-message statements the largest cost of a group commit. Here each table gets one
- * statement for the whole run, fed a JSON array that SQLite expands with json_each. Sequences and cursors are still allocated by the
- * database, inside the caller's transaction: each pair's and each user's next value is one
- * past the highest stored, and the values are handed out in the run's order, which is
- * what sending the messages one by one would have produced.
+ * statement for the whole run, fed a JSON array that SQLite expands with json_each.
+ * Sequences and cursors are still allocated by the database, inside the caller's
+ * transaction: each pair's and each user's next value is one past the highest stored, and
+ * the values are handed out in the run's order, which is what sending the messages one by
+ * one would have produced.
  *
  * "Ordinary" means: not a repeat of a stored or earlier client message id, the recipient
  * exists, not NoUnread, and keys that survive JSON (fitsRun). SqliteStore sends anything
