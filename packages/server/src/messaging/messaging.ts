@@ -95,7 +95,14 @@ export interface SendDraft {
 export type BeforeSendVerdict = { body?: MsgElem[]; cloudCustomData?: string; drop?: boolean } | void;
 
 /** Hook run before a send is committed (webhooks): may reject, drop or rewrite the message. */
-export type BeforeSendHook = (app: AppRecord, draft: SendDraft, opts: SendOptions) => Promise<BeforeSendVerdict>;
+export interface BeforeSendHook {
+  (app: AppRecord, draft: SendDraft, opts: SendOptions): Promise<BeforeSendVerdict>;
+  /**
+   * True when the hook would let the app's sends through untouched and this is known without
+   * waiting (the app has no such callback): such a send skips the hook and its turn-taking.
+   */
+  idleFor?(sdkAppId: number): boolean;
+}
 
 /** Facts about a committed change that hooks may need besides the message (webhooks). */
 export interface CommitInfo {
@@ -172,9 +179,14 @@ export class Messaging {
     }
     // An async before-send hook would let a sender's later message overtake an earlier one
     // whose callback is slower; while a hook is set, each sender's sends take turns from
-    // here until their commit is queued (GroupCommit keeps queue order).
+    // here until their commit is queued (GroupCommit keeps queue order). A send skips all of
+    // it when the app surely has no callback, no earlier send of the sender is still taking
+    // its turn, and nothing is awaited before its commit is queued (no dedupe lookup), so
+    // it cannot overtake or be overtaken.
     const key = `${app.sdkAppId}:${from}`;
-    const before = this.beforeSend;
+    const hook = this.beforeSend;
+    const before =
+      hook && !(input.dedupeWindowSeconds === undefined && hook.idleFor?.(app.sdkAppId) === true && !this.senderTails.has(key)) ? hook : undefined;
     let release: (() => void) | undefined;
     if (before) {
       const previous = this.senderTails.get(key);

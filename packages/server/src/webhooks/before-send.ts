@@ -17,7 +17,7 @@ import { wants, type CallbackConfigCache } from './config.ts';
 import { beforeSendBody } from './payloads.ts';
 
 export function createBeforeSendHook(cache: CallbackConfigCache, log: Logger): BeforeSendHook {
-  return async (app, draft, opts) => {
+  const hook: BeforeSendHook = async (app, draft, opts) => {
     const entry = await cache.get(app.sdkAppId);
     const config = entry?.config;
     if (!entry || !wants(config, 'C2C.CallbackBeforeSendMsg')) return;
@@ -57,4 +57,6 @@ export function createBeforeSendHook(cache: CallbackConfigCache, log: Logger): B
     }
     return verdict;
   };
+  hook.idleFor = (sdkAppId) => cache.surelyUnwanted(sdkAppId, 'C2C.CallbackBeforeSendMsg');
+  return hook;
 }

@@ -55,9 +55,14 @@ export function wants(config: CallbackConfig | undefined, event: CallbackEvent):
   return config !== undefined && config.events.includes(event);
 }
 
+/** An app's webhook settings as the cache holds them; undefined when the app is gone. */
+export type CallbackEntry = { config: CallbackConfig | undefined; secretKey: string } | undefined;
+
 interface Entry {
   at: number;
-  value: Promise<{ config: CallbackConfig | undefined; secretKey: string } | undefined>;
+  value: Promise<CallbackEntry>;
+  /** Set once `value` resolved, so hot paths can decide without waiting (see known). */
+  settled?: { entry: CallbackEntry };
 }
 
 /** The callback config and secret key of each app, cached for a few seconds. */
@@ -70,14 +75,36 @@ export class CallbackConfigCache {
   ) {}
 
   /** The app's config (undefined: no webhooks) and its secret key (for signatures); undefined when the app is gone. */
-  get(sdkAppId: number): Promise<{ config: CallbackConfig | undefined; secretKey: string } | undefined> {
+  get(sdkAppId: number): Promise<CallbackEntry> {
     const hit = this.entries.get(sdkAppId);
     if (hit && this.now() - hit.at < CACHE_TTL_MS) return hit.value;
-    const value = this.store.getApp(sdkAppId).then((app) => app && { config: app.options.callback, secretKey: app.secretKey });
-    value.catch(() => this.entries.delete(sdkAppId));
-    this.entries.set(sdkAppId, { at: this.now(), value });
+    const entry: Entry = { at: this.now(), value: this.store.getApp(sdkAppId).then((app) => app && { config: app.options.callback, secretKey: app.secretKey }) };
+    entry.value.then(
+      (settled) => (entry.settled = { entry: settled }),
+      () => this.entries.get(sdkAppId) === entry && this.entries.delete(sdkAppId),
+    );
+    this.entries.set(sdkAppId, entry);
     if (this.entries.size > 10_000) this.entries.clear();
-    return value;
+    return entry.value;
+  }
+
+  /**
+   * The app's settings when a fresh read of them has already finished, else undefined (ask
+   * `get`). Every send and login asks whether its app wants a callback; most apps want none,
+   * and answering that without a promise keeps those paths free of waiting and garbage.
+   * A stale entry starts a new read, so the next caller knows again.
+   */
+  known(sdkAppId: number): { entry: CallbackEntry } | undefined {
+    const hit = this.entries.get(sdkAppId);
+    if (hit && this.now() - hit.at < CACHE_TTL_MS) return hit.settled;
+    void this.get(sdkAppId).catch(() => {});
+    return undefined;
+  }
+
+  /** True when the app surely wants no `event` callback now; false when it does or is not known yet. */
+  surelyUnwanted(sdkAppId: number, event: CallbackEvent): boolean {
+    const k = this.known(sdkAppId);
+    return k !== undefined && !wants(k.entry?.config, event);
   }
 
   /** Forget the app's entry after a change on this node, so the change applies at once. */

@@ -40,6 +40,7 @@ export function installWebhooks(server: ParleyServer): WebhookOutbox {
 
   /** Enqueue when the app wants the event; never throws (hooks must not). */
   const enqueue = (sdkAppId: number, event: CallbackEvent, query: Record<string, string>, body: () => Promise<Record<string, unknown>> | Record<string, unknown>) => {
+    if (cache.surelyUnwanted(sdkAppId, event)) return;
     void (async () => {
       const entry = await cache.get(sdkAppId);
       if (!wants(entry?.config, event)) return;
@@ -65,6 +66,7 @@ export function installWebhooks(server: ParleyServer): WebhookOutbox {
     if (!state) return;
     // Read the session now: a transport may clear its identity right after detaching.
     const { sdkAppId, userId, platform } = change.session;
+    if (cache.surelyUnwanted(sdkAppId, 'State.StateChange')) return;
     const body = stateChangeBody(userId, state[0], state[1], Date.now());
     const optPlatform = platform === undefined ? platformName(undefined) : statePlatformName(platform);
     enqueue(sdkAppId, 'State.StateChange', { OptPlatform: optPlatform, ClientIP: '' }, () => body);

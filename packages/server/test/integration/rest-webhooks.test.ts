@@ -155,6 +155,32 @@ describe('webhooks', () => {
     b.close();
   });
 
+  it('a send that finds the callback turned off still waits for the sender\'s earlier send in its callback', async () => {
+    await rest(t, 'im_open_login_svc/multiaccount_import', { Accounts: ['off-a', 'off-b', 'off-c'] });
+    await setCallback({ Events: ['C2C.CallbackBeforeSendMsg'] });
+    const b = await loginRaw(t, 'off-b');
+    const a = await loginRaw(t, 'off-a');
+    const c = await loginRaw(t, 'off-c');
+    hook.respond = () => ({ delayMs: 400 });
+    const first = sendWs(a, 'off-b', 'first');
+    await hook.waitFor(() => hook.named('C2C.CallbackBeforeSendMsg').some((x) => x.body.From_Account === 'off-a'));
+    // Turn the callback off; another sender's message shows when this node knows it is off.
+    await setCallback({ Url: '' });
+    const calls = hook.calls.length;
+    expect((await sendWs(c, 'off-b', 'other')).body.ErrorCode).toBe(0);
+    expect((await sendWs(c, 'off-b', 'other again')).body.ErrorCode).toBe(0);
+    const second = await sendWs(a, 'off-b', 'second');
+    expect(second.body.ErrorCode).toBe(0);
+    expect((await first).body.ErrorCode).toBe(0);
+    await b.waitFor(() => pushedMsgs(b).length === 4);
+    const fromA = pushedMsgs(b).filter((m) => m.From_Account === 'off-a');
+    expect(fromA.map((m) => (m.MsgBody as { MsgContent: { Text: string } }[])[0]!.MsgContent.Text)).toEqual(['first', 'second']);
+    expect(hook.calls.length).toBe(calls);
+    a.close();
+    b.close();
+    c.close();
+  });
+
   it('after-events survive a restart of Parley while the receiver is down', async () => {
     const down = await new WebhookReceiver().start();
     const port = down.port;
