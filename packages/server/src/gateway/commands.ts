@@ -67,7 +67,11 @@ export const sendmsg: SharedCommandHandler = async (core, ctx, body) => {
   const admin = isAdminContext(ctx);
   if (!admin) checkSelf(ctx, 'From_Account', body.From_Account);
   // A session's account is read at login; the nick the message carries must be the current one.
-  const sender = admin ? await restSender(core, ctx.app, body.From_Account) : ((await core.store.getAccount(ctx.app.sdkAppId, ctx.account.userId)) ?? ctx.account);
+  const sender = admin
+    ? await restSender(core, ctx.app, body.From_Account)
+    : (core.store.peekAccount?.(ctx.app.sdkAppId, ctx.account.userId) ??
+      (await core.store.getAccount(ctx.app.sdkAppId, ctx.account.userId)) ??
+      ctx.account);
   const clientSeq = uint(body.MsgSeq);
   const explicit = body.ClientMsgID;
   if (explicit !== undefined && (typeof explicit !== 'string' || explicit.length === 0 || explicit.length > 64)) {

@@ -202,6 +202,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.countAccounts(APP)).toBe(0);
       });
 
+      it('peekAccount, where a store has it, answers as getAccount does or not at all', async () => {
+        if (!store.peekAccount) return;
+        const peek = (u: string) => store.peekAccount!(APP, u);
+        const agrees = async (u: string) => {
+          const now = peek(u);
+          if (now !== undefined) expect(now).toEqual(await store.getAccount(APP, u));
+        };
+        await agrees('alice');
+        const a = await store.ensureAccount(APP, 'alice', 'A');
+        await agrees('alice');
+        await store.updateAccount({ ...a, nick: 'Al', profile: { Tag_Profile_Custom_Level: 2 } });
+        await agrees('alice');
+        await store.deleteAccount(APP, 'alice');
+        expect(peek('alice')).toBeUndefined();
+      });
+
       it('keeps messages for the peer after an account is deleted', async () => {
         await users('alice', 'bob');
         await send('alice', 'bob');

@@ -184,6 +184,12 @@ export interface Store {
   /** Return the account, creating it (with `nick`) when absent. */
   ensureAccount(sdkAppId: number, userId: string, nick?: string): Promise<AccountRecord>;
   getAccount(sdkAppId: number, userId: string): Promise<AccountRecord | undefined>;
+  /**
+   * The account when the store can read it without waiting, else undefined (then ask
+   * getAccount). Optional. Every WebSocket send reads its sender's current nick, and a
+   * promise per message is a measurable part of a send's cost.
+   */
+  peekAccount?(sdkAppId: number, userId: string): AccountRecord | undefined;
   /** Accounts ordered by userId; `search` matches a substring of the userId or nick. */
   listAccounts(sdkAppId: number, opts: { search?: string; offset: number; limit: number }): Promise<AccountRecord[]>;
   countAccounts(sdkAppId: number): Promise<number>;

@@ -434,6 +434,11 @@ export class SqliteStore implements Store {
   }
 
   async getAccount(sdkAppId: number, userId: string): Promise<AccountRecord | undefined> {
+    return this.peekAccount(sdkAppId, userId);
+  }
+
+  /** Everything here is synchronous, so the account is always at hand. */
+  peekAccount(sdkAppId: number, userId: string): AccountRecord | undefined {
     const r = this.accountRow(sdkAppId, userId);
     return r && toAccount(r);
   }
