@@ -15,6 +15,7 @@ import type { Driver, PeerServer, TargetName, WorkloadId } from './drivers/drive
 import { mosquittoDriver } from './drivers/mqtt.ts';
 import { parleyDriver } from './drivers/parley.ts';
 import { prosodyDriver } from './drivers/xmpp.ts';
+import { relayDriver } from './drivers/relay.ts';
 import { renderChart } from './lib/chart.ts';
 import { parseOptions, USAGE, type Options } from './lib/options.ts';
 import { describeMachine, openFileLimit } from './lib/proc.ts';
@@ -118,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const all: Driver[] = [parleyDriver({ sqliteSync: o.sqliteSync }), mosquittoDriver({ preferSystem: o.mosquittoSystem }), prosodyDriver()];
+  const all: Driver[] = [parleyDriver({ sqliteSync: o.sqliteSync }), mosquittoDriver({ preferSystem: o.mosquittoSystem }), prosodyDriver(), relayDriver()];
   let drivers = all.filter((d) => o.targets.includes(d.name));
   const say = (l: string) => process.stderr.write(l + '\n');
 
@@ -127,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.peers && missing.size > 0) {
     installPeers(drivers, missing, say);
     // Re-create the drivers: they look for binaries and versions when made.
-    drivers = [parleyDriver({ sqliteSync: o.sqliteSync }), mosquittoDriver({ preferSystem: o.mosquittoSystem }), prosodyDriver()].filter((d) => o.targets.includes(d.name));
+    drivers = [parleyDriver({ sqliteSync: o.sqliteSync }), mosquittoDriver({ preferSystem: o.mosquittoSystem }), prosodyDriver(), relayDriver()].filter((d) => o.targets.includes(d.name));
   }
   const available: Driver[] = [];
   for (const d of drivers) {
@@ -181,7 +182,7 @@ async function main(argv: string[]): Promise<number> {
   }
   progress.stop();
 
-  const targets = (['parley', 'mosquitto', 'xmpp'] as TargetName[]).filter((t) => available.some((d) => d.name === t));
+  const targets = (['parley', 'mosquitto', 'xmpp', 'relay'] as TargetName[]).filter((t) => available.some((d) => d.name === t));
   const machine = describeMachine();
   const commit = gitCommit();
   const when = new Date().toISOString();

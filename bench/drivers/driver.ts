@@ -8,7 +8,7 @@
  */
 
 /** Which system a result belongs to; also the key in the results file. */
-export type TargetName = 'parley' | 'mosquitto' | 'xmpp';
+export type TargetName = 'parley' | 'mosquitto' | 'xmpp' | 'relay';
 
 /** The workloads: A throughput, B fixed rate, C offline sync, D idle connections, E history. */
 export type WorkloadId = 'A' | 'B' | 'C' | 'D' | 'E';

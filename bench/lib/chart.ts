@@ -14,7 +14,7 @@ const HEADLINES: { workload: 'A' | 'B' | 'C' | 'D' | 'E'; key: string; title: st
   { workload: 'E', key: 'pagesPerSec', title: 'E: history pages per second (higher is better)' },
 ];
 
-const COLORS: Record<TargetName, string> = { parley: '#2f6fdf', mosquitto: '#7a9a3a', xmpp: '#c0702a' };
+const COLORS: Record<TargetName, string> = { parley: '#2f6fdf', mosquitto: '#7a9a3a', xmpp: '#c0702a', relay: '#888888' };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

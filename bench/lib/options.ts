@@ -63,7 +63,9 @@ Prosody (XMPP) when they are installed, then prints one table with Parley/peer r
   --workloads A,B,C,D,E   which workloads (default: all)
   --repeat 1              runs of each workload per system, interleaved; the table shows
                           the median run (by the workload's headline figure) and its range
-  --targets parley,mosquitto,xmpp
+  --targets parley,mosquitto,xmpp,relay
+                          relay: a bare ws relay speaking Parley's frames with no logic
+                          and no storage (bench/peers/ws-relay.ts), the floor for A, B, D
   --json FILE             write the results file
   --svg FILE              where to write the chart (default bench/out/latest.svg)
   --profile DIR           afterwards, profile the Parley server under A (node --cpu-prof)
@@ -143,8 +145,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
   if (sizes.page > 100) throw new RangeError('--page is at most 100 (the protocol limit)');
   const workloads = (values.workloads ?? 'A,B,C,D,E').split(',').map((w) => w.trim().toUpperCase());
   for (const w of workloads) if (!['A', 'B', 'C', 'D', 'E'].includes(w)) throw new RangeError(`unknown workload "${w}"`);
-  const targets = (values.targets ?? 'parley,mosquitto,xmpp').split(',').map((t) => t.trim().toLowerCase());
-  for (const t of targets) if (!['parley', 'mosquitto', 'xmpp'].includes(t)) throw new RangeError(`unknown target "${t}"`);
+  const targets = (values.targets ?? 'parley,mosquitto,xmpp,relay').split(',').map((t) => t.trim().toLowerCase());
+  for (const t of targets) if (!['parley', 'mosquitto', 'xmpp', 'relay'].includes(t)) throw new RangeError(`unknown target "${t}"`);
   const profileWorkloads = (values['profile-workloads'] ?? 'A').split(',').map((w) => w.trim().toUpperCase());
   for (const w of profileWorkloads) if (!['A', 'B', 'C', 'D', 'E'].includes(w)) throw new RangeError(`unknown workload "${w}"`);
   const sqliteSync = values['sqlite-sync'] ?? 'full';
