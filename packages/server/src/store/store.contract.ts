@@ -325,6 +325,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await send('alice', 'bob')).message.seq).toBe(2);
       });
 
+      it('answers a resend of a stored message inside a batch of new ones, the batch otherwise as if sent alone', async () => {
+        await users('alice', 'bob');
+        const first = await send('alice', 'bob', { clientMsgId: 'kept' });
+        const outcomes = await store.sendMessages([
+          newMessage('bob', 'alice', { clientMsgId: 'b1' }),
+          newMessage('alice', 'newcomer', { clientMsgId: 'n1', autoCreateRecipient: true }),
+          newMessage('alice', 'bob', { clientMsgId: 'kept', random: 9 }),
+          newMessage('alice', 'bob', { clientMsgId: 'a2' }),
+        ]);
+        expect(outcomes.map((o) => o.ok && accepted(o).duplicate)).toEqual([false, false, true, false]);
+        expect(accepted(outcomes[2]!).message).toEqual(first.message);
+        expect(outcomes.map((o) => accepted(o).message.seq)).toEqual([2, 1, 1, 3]);
+        expect((await store.getAccount(APP, 'newcomer'))?.userId).toBe('newcomer');
+        expect(await store.countAccounts(APP)).toBe(3);
+        expect(await store.countMessages(APP)).toBe(4);
+        expect(seqs(await store.getHistory(APP, 'alice', 'bob', undefined, 10))).toEqual([3, 2, 1]);
+        expect((await allEvents('bob')).map((e) => e.cursor)).toEqual([1, 2, 3]);
+      });
+
       it('detects a repeated clientMsgId within one batch', async () => {
         await users('alice', 'bob');
         const outcomes = await store.sendMessages([

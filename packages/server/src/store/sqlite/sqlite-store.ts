@@ -132,6 +132,13 @@ function toApp(r: Row): AppRecord {
   };
 }
 
+const NONE_STORED: ReadonlySet<number> = new Set();
+
+/** The unique index on (sdk_app_id, from_id, client_msg_id) refused a row: a resend. */
+function isClientMsgIdConflict(err: unknown): boolean {
+  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message.includes('messages.client_msg_id');
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -143,7 +150,8 @@ function deepFreeze<T>(value: T): T {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
-  private readonly sendTx: (batch: NewMessage[]) => SendOutcome[];
+  /** One group commit in its own transaction; `stored` as writeBatch takes it (see sendMessages). */
+  private readonly sendTx: (batch: readonly NewMessage[], stored: ReadonlySet<number>) => SendOutcome[];
   private readonly sendRun: (run: readonly RunSend[]) => SendOutcome[];
   private readonly accounts = new AccountCache();
   /** Account creations waiting for the next turn's shared transaction (see ensureAccount). */
@@ -162,7 +170,7 @@ export class SqliteStore implements Store {
     this.migrate();
     this.stmt = this.prepare();
     this.sendRun = prepareSendRun(this.db);
-    this.sendTx = this.db.transaction((batch: NewMessage[]) => this.sendBatch(batch));
+    this.sendTx = this.db.transaction((batch: readonly NewMessage[], stored: ReadonlySet<number>) => this.writeBatch(batch, stored));
   }
 
   private migrate(): void {
@@ -464,17 +472,35 @@ export class SqliteStore implements Store {
 
   // --- messages ---
 
+  /**
+   * One group commit. Resends of stored messages are rare, and looking each send's key up
+   * first cost a statement with one index descent per send; so the batch is first written
+   * as if none were a resend. A resend in a run then fails the unique index on (app, sender,
+   * client message id), which checks every insert anyway; that transaction rolls back and
+   * the batch is written again with the stored resends looked up. (A savepoint instead of
+   * the second transaction made SQLite keep a statement journal of every page the batch
+   * touched.) A send that goes through sendOne finds its resend by itself.
+   */
   async sendMessages(batch: NewMessage[]): Promise<SendOutcome[]> {
-    return this.dropCacheOnFailure(() => this.sendTx(batch));
+    return this.dropCacheOnFailure(() => {
+      try {
+        return this.sendTx(batch, NONE_STORED);
+      } catch (err) {
+        if (!isClientMsgIdConflict(err)) throw err;
+        // Rolled back: accounts the attempt created (autoCreateRecipient) may be cached.
+        this.accounts.clear();
+        return this.sendTx(batch, this.storedRepeats(batch));
+      }
+    });
   }
 
   /**
-   * One group commit, in order: runs of ordinary sends go through sendRun with a fixed
-   * number of statements; a repeat, a send to an unknown recipient or a NoUnread send goes
-   * through sendOne, after the run before it was written.
+   * The batch in order: runs of ordinary sends go through sendRun with a fixed number of
+   * statements; a resend, a send to an unknown recipient or a NoUnread send goes through
+   * sendOne, after the run before it was written. `stored` holds the indexes of the sends
+   * known to repeat a stored message.
    */
-  private sendBatch(batch: readonly NewMessage[]): SendOutcome[] {
-    const stored = this.storedRepeats(batch);
+  private writeBatch(batch: readonly NewMessage[], stored: ReadonlySet<number>): SendOutcome[] {
     const seen = new Set<string>();
     const outcomes: SendOutcome[] = new Array(batch.length);
     let run: number[] = [];
