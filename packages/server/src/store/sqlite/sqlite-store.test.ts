@@ -187,6 +187,18 @@ describe('SqliteStore', () => {
     expect(pragma(path, 'journal_mode')).toBe('wal');
   });
 
+  it('keeps temporary files, the statement journals of a group commit among them, in memory', () => {
+    const spy = vi.spyOn(Database.prototype, 'pragma');
+    try {
+      openStore(tempFile());
+      const connection = spy.mock.contexts[0] as Database.Database;
+      spy.mockRestore();
+      expect(connection.pragma('temp_store', { simple: true })).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it.each([
     [undefined, 2],
     ['full', 2],
