@@ -184,9 +184,8 @@ export class Messaging {
     // its turn, and nothing is awaited before its commit is queued (no dedupe lookup), so
     // it cannot overtake or be overtaken.
     const key = `${app.sdkAppId}:${from}`;
-    const hook = this.beforeSend;
-    const before =
-      hook && !(input.dedupeWindowSeconds === undefined && hook.idleFor?.(app.sdkAppId) === true && !this.senderTails.has(key)) ? hook : undefined;
+    const skipsHook = input.dedupeWindowSeconds === undefined && this.beforeSend?.idleFor?.(app.sdkAppId) === true && !this.senderTails.has(key);
+    const before = skipsHook ? undefined : this.beforeSend;
     let release: (() => void) | undefined;
     if (before) {
       const previous = this.senderTails.get(key);
