@@ -109,6 +109,40 @@ describe.skipIf(!browserAvailable())('console in Chromium', () => {
     expect(c.errors).toEqual([]);
   });
 
+  it('finds an account by search and kicks it: its chat page shows why, the other stays signed in', async () => {
+    const dave = await openPage(browser, t.url);
+    const erin = await openPage(browser, t.url);
+    pages.push(dave, erin);
+    await signIn(dave, 'dave');
+    await signIn(erin, 'erin');
+    const c = await openPage(browser, `${t.url}/console`);
+    pages.push(c);
+    const page = c.page;
+    const key = (await t.server.core.store.getApp(t.sdkAppId))!.secretKey;
+    await page.getByTestId('signin-appid').fill(String(t.sdkAppId));
+    await page.getByTestId('signin-key').fill(key);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('tab-accounts').click();
+    const rows = page.getByTestId('account-row');
+    await until(async () => (await rows.count()) >= 2, 'the account list');
+    // Search by a part of the userID: only dave's row is left.
+    await page.getByTestId('accounts-search').fill('av');
+    await page.getByTestId('accounts-search').press('Enter');
+    await until(async () => (await rows.count()) === 1 && (await rows.first().getAttribute('data-user')) === 'dave', 'only dave listed');
+    expect(await rows.first().getAttribute('data-online')).toBe('true');
+    await rows.first().getByTestId('kick').click();
+    // Dave's page is told his app's back end signed him out; the console shows him offline.
+    await dave.page.getByTestId('kicked').waitFor();
+    expect(await dave.page.getByTestId('kicked').textContent()).toContain("The app's back end signed dave out.");
+    await until(async () => (await rows.first().getAttribute('data-online')) === 'false', 'dave offline in the console');
+    // Erin, not kicked, is still online and still searchable.
+    await page.getByTestId('accounts-search').fill('erin');
+    await page.getByTestId('accounts-search').press('Enter');
+    await until(async () => (await rows.count()) === 1 && (await rows.first().getAttribute('data-online')) === 'true', 'erin online');
+    expect(await erin.page.getByTestId('kicked').count()).toBe(0);
+    expect(c.errors).toEqual([]);
+  });
+
   it('rotates the key with a warning, after which old sigs are refused', async () => {
     const c = await openPage(browser, `${t.url}/console`);
     pages.push(c);
