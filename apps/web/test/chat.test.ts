@@ -80,7 +80,8 @@ describe.skipIf(!browserAvailable())('web chat in Chromium', () => {
     }, 'older messages to load on scrolling up');
     expect(afterReload.map((b) => b.text)).toEqual(texts);
 
-    // The server restarts: the banner shows reconnecting then connected, and what alice sent meanwhile arrives once.
+    // The server goes down and comes back: the banner shows reconnecting, then offline, then
+    // connected, and what alice sent meanwhile arrives once.
     for (const p of [alice, bob]) {
       await p.page.getByTestId('conn-status').evaluate((el) => {
         const w = window as unknown as { connStates: string[] };
@@ -96,12 +97,19 @@ describe.skipIf(!browserAvailable())('web chat in Chromium', () => {
     await send(alice, 'during the restart 1');
     await send(alice, 'during the restart 2');
     expect((await bubbles(alice)).slice(-2).map((b) => b.status)).toEqual(['sending', 'sending']);
+    // Still down after a few attempts: the banner says so, and that nothing typed is lost.
+    for (const p of [alice, bob]) {
+      const offline = p.page.locator('[data-testid="conn-status"][data-state="offline"]');
+      await offline.waitFor({ timeout: 30_000 });
+      expect(await offline.textContent()).toContain('messages will be sent when the connection is back');
+    }
     await t.restart();
     for (const p of [alice, bob]) {
       await p.page.locator('[data-testid="conn-status"][data-state="connected"]').waitFor({ timeout: 60_000 });
       const states = await p.page.evaluate(() => (window as unknown as { connStates: string[] }).connStates);
       expect(states[0]).toBe('connected');
       expect(states[1]).toBe('reconnecting');
+      expect(states).toContain('offline');
       expect(states.at(-1)).toBe('connected');
     }
     const final = await until(async () => {
