@@ -34,9 +34,13 @@ export interface LiveSession {
  */
 export type SessionEnd = 'logout' | 'closed' | 'timeout' | 'kicked' | 'expired';
 
-/** A session came or went on this node (webhooks turn these into State.StateChange). */
+/**
+ * A session came or went on this node (webhooks turn these into State.StateChange). An
+ * attach names the platforms of the older instances on this node that the login pushes out
+ * under the app's instance limit (Tencent's KickedDevice).
+ */
 export type SessionChange =
-  | { type: 'attached'; session: LiveSession }
+  | { type: 'attached'; session: LiveSession; kickedPlatforms: (number | undefined)[] }
   | { type: 'detached'; session: LiveSession; end: SessionEnd; kickType?: number };
 
 interface UserEntry {
@@ -103,10 +107,13 @@ export class SessionRegistry {
     }
     entry.sessions.push(session);
     this.count++;
-    this.emit({ type: 'attached', session });
-    await entry.unsubscribe;
     const limit = session.platformClass === 'web' ? app.options.webInstances : app.options.otherInstances;
-    await this.bus.publish(topic, { type: 'login', instId: session.instId, platformClass: session.platformClass, at: session.loginAt, limit });
+    const login = { type: 'login', instId: session.instId, platformClass: session.platformClass, at: session.loginAt, limit } as const;
+    // The kicks themselves happen when the announcement arrives (on every node, this one
+    // included); which of this node's sessions they will hit is known now.
+    this.emit({ type: 'attached', session, kickedPlatforms: instancesToKick(entry.sessions, login).map((s) => s.platform) });
+    await entry.unsubscribe;
+    await this.bus.publish(topic, login);
   }
 
   /** Forget a session (logout, close, kick). Idempotent: only the first call counts, with its reason. */
@@ -154,13 +161,17 @@ export class SessionRegistry {
     }
   }
 
-  /** Keep the newest `limit` instances of the class (counting the new one), kick the rest. */
   private applyInstanceLimit(sessions: LiveSession[], m: Extract<BusMessage, { type: 'login' }>): void {
-    const others = sessions
-      .filter((s) => s.platformClass === m.platformClass && s.instId !== m.instId && s.loginAt <= m.at)
-      .sort((a, b) => b.loginAt - a.loginAt);
     // KickType 1 "multipleAccount" for web instances, 2 "multipleDevice" for native platforms.
     const kickType = m.platformClass === 'web' ? 1 : 2;
-    for (const s of others.slice(Math.max(0, m.limit - 1))) s.kick(kickType);
+    for (const s of instancesToKick(sessions, m)) s.kick(kickType);
   }
+}
+
+/** The instances a login pushes out: of its class, all but the newest `limit` (counting the new one). */
+function instancesToKick(sessions: readonly LiveSession[], m: Omit<Extract<BusMessage, { type: 'login' }>, 'type'>): LiveSession[] {
+  return sessions
+    .filter((s) => s.platformClass === m.platformClass && s.instId !== m.instId && s.loginAt <= m.at)
+    .sort((a, b) => b.loginAt - a.loginAt)
+    .slice(Math.max(0, m.limit - 1));
 }

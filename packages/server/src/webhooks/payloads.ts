@@ -55,8 +55,20 @@ export function withdrawBody(m: StoredMessage, unreadMsgNum: number): Record<str
 export type StateAction = 'Login' | 'Logout' | 'Disconnect';
 export type StateReason = 'Register' | 'Unregister' | 'LinkClose' | 'TimeOut';
 
-export function stateChangeBody(userId: string, action: StateAction, reason: StateReason, eventTimeMs: number): Record<string, unknown> {
-  return { CallbackCommand: 'State.StateChange', EventTime: eventTimeMs, Info: { Action: action, To_Account: userId, Reason: reason }, KickedDevice: [] };
+/** `kickedPlatforms`: the platforms a Login pushed out (KickedDevice); empty for every other change. */
+export function stateChangeBody(
+  userId: string,
+  action: StateAction,
+  reason: StateReason,
+  eventTimeMs: number,
+  kickedPlatforms: readonly (number | undefined)[] = [],
+): Record<string, unknown> {
+  return {
+    CallbackCommand: 'State.StateChange',
+    EventTime: eventTimeMs,
+    Info: { Action: action, To_Account: userId, Reason: reason },
+    KickedDevice: kickedPlatforms.map((p) => ({ Platform: statePlatformName(p) })),
+  };
 }
 
 /** OptPlatform of State.StateChange: Tencent spells iOS "IOS" in this one callback. */

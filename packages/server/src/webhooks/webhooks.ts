@@ -67,7 +67,7 @@ export function installWebhooks(server: ParleyServer): WebhookOutbox {
     // Read the session now: a transport may clear its identity right after detaching.
     const { sdkAppId, userId, platform } = change.session;
     if (cache.surelyUnwanted(sdkAppId, 'State.StateChange')) return;
-    const body = stateChangeBody(userId, state[0], state[1], Date.now());
+    const body = stateChangeBody(userId, state[0], state[1], Date.now(), change.type === 'attached' ? change.kickedPlatforms : []);
     const optPlatform = platform === undefined ? platformName(undefined) : statePlatformName(platform);
     enqueue(sdkAppId, 'State.StateChange', { OptPlatform: optPlatform, ClientIP: '' }, () => body);
   });

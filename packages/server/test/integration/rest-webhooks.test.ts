@@ -85,6 +85,20 @@ describe('webhooks', () => {
     expect(last.query.OptPlatform).toBe('IOS');
   });
 
+  it('names the devices a login pushed out in KickedDevice', async () => {
+    await setCallback({ Events: ['State.StateChange'] });
+    const n = hook.calls.length;
+    const first = await loginRaw(t, 'kd-a', 3);
+    const second = await loginRaw(t, 'kd-a', 3);
+    await first.waitClosed(3000);
+    await hook.waitFor((calls) => calls.slice(n).filter((x) => (x.body.Info as { Action: string }).Action === 'Login').length === 2);
+    const logins = hook.calls.slice(n).filter((x) => (x.body.Info as { Action: string }).Action === 'Login');
+    expect(logins.map((x) => x.body.KickedDevice)).toEqual([[], [{ Platform: 'IOS' }]]);
+    // Tencent sends nothing for the instance that was pushed out.
+    expect(hook.calls.slice(n).map((x) => (x.body.Info as { Action: string }).Action)).toEqual(['Login', 'Login']);
+    second.close();
+  });
+
   it('a rejecting before-send callback blocks the message (20006); a custom code and ErrorInfo pass through', async () => {
     await setCallback({ Events: ['C2C.CallbackBeforeSendMsg'] });
     await rest(t, 'im_open_login_svc/multiaccount_import', { Accounts: ['bs-a', 'bs-b'] });
