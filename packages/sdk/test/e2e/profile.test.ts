@@ -82,6 +82,28 @@ describe('profiles', () => {
     for (const t of [a, b]) await t.logout();
   });
 
+  it("shows the peer's nick and avatar in the conversation list, and a newer nick once read again", async () => {
+    const a = await loginUser(srv, 'pc-a');
+    await a.updateMyProfile({ nick: 'Cleo', avatar: 'https://example.com/cleo.png' });
+    const b = await loginUser(srv, 'pc-b');
+    const lists = collect(b, TIM.EVENT.CONVERSATION_LIST_UPDATED);
+    await sendTexts(a, 'pc-b', ['hi']);
+    const shown = (list: { conversationID: string; userProfile: { nick: string } }[] | undefined) => list?.find((c) => c.conversationID === 'C2Cpc-a' && c.userProfile.nick !== '');
+    await waitFor(() => shown(lists.at(-1)), 20_000, 'the peer nick in CONVERSATION_LIST_UPDATED');
+    const [conv] = (await b.getConversationList()).data.conversationList;
+    expect(conv!.userProfile).toEqual({ userID: 'pc-a', nick: 'Cleo', avatar: 'https://example.com/cleo.png' });
+    expect((await b.getConversationProfile('C2Cpc-a')).data.conversation.userProfile.nick).toBe('Cleo');
+
+    // Read once per peer; reading the profile again (getUserProfile) brings a change in.
+    await a.updateMyProfile({ nick: 'Cleo B.' });
+    const before = lists.length;
+    await b.getUserProfile({ userIDList: ['pc-a'] });
+    await waitFor(() => lists.length > before && lists.at(-1)!.find((c) => c.userProfile.nick === 'Cleo B.'), 20_000, 'the new nick');
+    // A peer without an account keeps an empty profile.
+    expect((await b.getConversationProfile('C2Cpc-nobody')).data.conversation.userProfile).toEqual({ userID: 'pc-nobody', nick: '', avatar: '' });
+    for (const t of [a, b]) await t.logout();
+  });
+
   it('refuses empty updates, values over 500 bytes and malformed custom keys with coded errors', async () => {
     const a = await loginUser(srv, 'pe-a');
     await expect(a.updateMyProfile({})).rejects.toMatchObject({ code: expect.any(Number) });

@@ -2,10 +2,10 @@ import { isPeerRead } from '../../core/apply.ts';
 import type { ConversationRecord } from '../../core/model.ts';
 import { TYPES } from './constants.ts';
 import { messageForShow, payloadOf } from './message.ts';
-import type { Conversation } from './types.ts';
+import type { Conversation, Profile } from './types.ts';
 
-/** A fresh TIM v2 Conversation snapshot of a record. */
-export function toConversation(c: ConversationRecord, self: string): Conversation {
+/** A fresh TIM v2 Conversation snapshot of a record; `peer`: the peer's nick and avatar when known. */
+export function toConversation(c: ConversationRecord, self: string, peer?: Pick<Profile, 'nick' | 'avatar'>): Conversation {
   const m = c.lastMessage;
   const { type, payload } = m ? payloadOf(m.elems) : { type: '', payload: {} };
   const isRevoked = m?.isRevoked ?? false;
@@ -29,7 +29,7 @@ export function toConversation(c: ConversationRecord, self: string): Conversatio
       onlineOnlyFlag: false,
     },
     peerReadTime: c.peerReadTime,
-    userProfile: { userID: c.peer, nick: '', avatar: '' },
+    userProfile: { userID: c.peer, nick: peer?.nick ?? '', avatar: peer?.avatar ?? '' },
     groupProfile: null,
     groupAtInfoList: [],
     remark: '',

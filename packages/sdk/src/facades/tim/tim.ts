@@ -14,6 +14,7 @@ import { EVENT, TYPES } from './constants.ts';
 import { toConversation } from './conversation.ts';
 import { MessageObjects, customElem, faceElem, locationElem, textElem } from './message.ts';
 import { emptyProfile, profileItemsFrom, profilesFromReply } from './profile.ts';
+import { PeerProfiles } from './peer-profiles.ts';
 import type {
   Conversation,
   CreateCustomMessageOptions,
@@ -82,6 +83,10 @@ export class TimClient {
   readonly #handlers = new Map<Handler, Map<unknown, (data: unknown) => void>>();
   readonly #messages = new MessageObjects();
   #lastTotalUnread = -1;
+  readonly #peerProfiles = new PeerProfiles(
+    (ids) => this.#profiles(ids),
+    () => this.#events.emit(EVENT.CONVERSATION_LIST_UPDATED, this.#conversationList()),
+  );
 
   constructor(opts: TimCreateOptions, defaultTransport: TransportFactory) {
     if (!opts || typeof opts.SDKAppID !== 'number' || !(opts.SDKAppID > 0)) throw new TypeError('TIM.create needs a numeric SDKAppID');
@@ -212,6 +217,8 @@ export class TimClient {
     this.#requireReady();
     const peer = this.#peer(conversationID);
     const c = this.#core.conversations.get(conversationID);
+    this.#peerProfiles.want([peer]);
+    const shown = this.#peerProfiles.of(peer);
     if (!c) {
       // A conversation without messages yet, as TIM returns for a fresh peer.
       return {
@@ -220,11 +227,12 @@ export class TimClient {
           conversation: toConversation(
             { id: conversationID, peer, unreadCount: 0, lastSeq: 0, readSeq: 0, lastMessage: undefined, lastTime: 0, peerReadTime: 0, peerReadSeq: 0, activity: 0 },
             this.#core.userID,
+            shown,
           ),
         },
       };
     }
-    return { code: 0, data: { conversation: toConversation(c, this.#core.userID) } };
+    return { code: 0, data: { conversation: toConversation(c, this.#core.userID, shown) } };
   }
 
   async getTotalUnreadMessageCount(): Promise<number> {
@@ -283,7 +291,9 @@ export class TimClient {
 
   async getUserProfile(o: { userIDList: string[] }): Promise<TimResponse<Profile[]>> {
     if (!Array.isArray(o?.userIDList)) throw clientError('CLIENT_INVALID_PARAM', 'userIDList must be an array');
-    return { code: 0, data: await this.#profiles(o.userIDList) };
+    const profiles = await this.#profiles(o.userIDList);
+    this.#peerProfiles.learn(profiles);
+    return { code: 0, data: profiles };
   }
 
   async updateMyProfile(o: UpdateMyProfileOptions): Promise<TimResponse<Profile>> {
@@ -327,14 +337,19 @@ export class TimClient {
   }
 
   #conversationList(): Conversation[] {
-    return this.#core.conversations.list().map((c) => toConversation(c, this.#core.userID));
+    const list = this.#core.conversations.list();
+    this.#peerProfiles.want(list.map((c) => c.peer));
+    return list.map((c) => toConversation(c, this.#core.userID, this.#peerProfiles.of(c.peer)));
   }
 
   #bridgeEvents(): void {
     const core = this.#core.events;
     const e = this.#events;
     core.on('ready', () => e.emit(EVENT.SDK_READY, undefined));
-    core.on('notReady', () => e.emit(EVENT.SDK_NOT_READY, undefined));
+    core.on('notReady', () => {
+      this.#peerProfiles.clear();
+      e.emit(EVENT.SDK_NOT_READY, undefined);
+    });
     core.on('received', (rs) => e.emit(EVENT.MESSAGE_RECEIVED, rs.map((r) => this.#messages.of(r))));
     core.on('updated', (rs) => {
       for (const r of rs) this.#messages.of(r);
