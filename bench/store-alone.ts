@@ -1,6 +1,6 @@
 /**
  * `npm run bench:store`: the SQLite store on its own, without sockets or JSON frames, so a
- * change to the schema or the run writer can be measured in isolation. Sends go in batches
+ * change to the schema or the write path can be measured in isolation. Sends go in batches
  * of a fixed size (what a group commit would hand the store) among `--pairs` pairs in
  * Tencent's key form; each round runs every batch size once, interleaved, in a fresh file.
  * Prints CPU microseconds per message (this process: the store is synchronous) and the

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import type { MsgElem } from '@parley/protocol';
 import { MIGRATIONS } from './migrations.ts';
 import { AccountCache, type AccountRow } from './account-cache.ts';
-import { fitsRun, prepareSendRun, storedMessageOf, type RunSend } from './send-run.ts';
+import { storedMessageOf, wellFormed } from './stored-message.ts';
 import {
   DEFAULT_APP_OPTIONS,
   pairKey,
@@ -132,13 +132,6 @@ function toApp(r: Row): AppRecord {
   };
 }
 
-const NONE_STORED: ReadonlySet<number> = new Set();
-
-/** The unique index on (sdk_app_id, from_id, client_msg_id) refused a row: a resend. */
-function isClientMsgIdConflict(err: unknown): boolean {
-  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message.includes('messages.client_msg_id');
-}
-
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -150,9 +143,7 @@ function deepFreeze<T>(value: T): T {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
-  /** One group commit in its own transaction; `stored` as writeBatch takes it (see sendMessages). */
-  private readonly sendTx: (batch: readonly NewMessage[], stored: ReadonlySet<number>) => SendOutcome[];
-  private readonly sendRun: (run: readonly RunSend[]) => SendOutcome[];
+  private readonly sendTx: (batch: readonly NewMessage[]) => SendOutcome[];
   private readonly accounts = new AccountCache();
   /** Account creations waiting for the next turn's shared transaction (see ensureAccount). */
   private newAccounts: { sdkAppId: number; userId: string; nick: string | undefined; resolve: (a: AccountRecord) => void; reject: (e: unknown) => void }[] = [];
@@ -173,8 +164,7 @@ export class SqliteStore implements Store {
     this.db.pragma('temp_store = MEMORY');
     this.migrate();
     this.stmt = this.prepare();
-    this.sendRun = prepareSendRun(this.db);
-    this.sendTx = this.db.transaction((batch: readonly NewMessage[], stored: ReadonlySet<number>) => this.writeBatch(batch, stored));
+    this.sendTx = this.db.transaction((batch: readonly NewMessage[]) => batch.map((m) => this.sendOne(m)));
   }
 
   private migrate(): void {
@@ -215,12 +205,6 @@ export class SqliteStore implements Store {
          ORDER BY user_id LIMIT ? OFFSET ?`,
       ),
       countAccounts: d.prepare('SELECT COUNT(*) AS n FROM accounts WHERE sdk_app_id = ?'),
-      storedClientIds: d
-        .prepare(
-          `SELECT j.key FROM json_each(?) j
-           JOIN messages m ON m.sdk_app_id = j.value ->> 0 AND m.from_id = j.value ->> 1 AND m.client_msg_id = j.value ->> 2`,
-        )
-        .pluck(),
       messageByClientId: d.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sdk_app_id = ? AND m.from_id = ? AND m.client_msg_id = ?`),
       // Sequences and cursors continue from the highest one stored (see migration 6). Nothing
       // deletes messages or events; a feature that does (expiry, purge) must keep a floor per
@@ -477,62 +461,14 @@ export class SqliteStore implements Store {
   // --- messages ---
 
   /**
-   * One group commit. Resends of stored messages are rare, and looking each send's key up
-   * first cost a statement with one index descent per send; so the batch is first written
-   * as if none were a resend. A resend in a run then fails the unique index on (app, sender,
-   * client message id), which checks every insert anyway; that transaction rolls back and
-   * the batch is written again with the stored resends looked up. (A savepoint instead of
-   * the second transaction made SQLite keep a statement journal of every page the batch
-   * touched.) A send that goes through sendOne finds its resend by itself.
+   * One group commit: the sends one after another in one transaction, each with its own
+   * prepared statements. (A writer that gave each table one statement for the whole batch,
+   * fed a JSON array through json_each, was faster when a send made nine or more statements;
+   * since the account cache and migration 6 it was slower at every batch size: see
+   * docs/performance.md.)
    */
   async sendMessages(batch: NewMessage[]): Promise<SendOutcome[]> {
-    return this.dropCacheOnFailure(() => {
-      try {
-        return this.sendTx(batch, NONE_STORED);
-      } catch (err) {
-        if (!isClientMsgIdConflict(err)) throw err;
-        // Rolled back: accounts the attempt created (autoCreateRecipient) may be cached.
-        this.accounts.clear();
-        return this.sendTx(batch, this.storedRepeats(batch));
-      }
-    });
-  }
-
-  /**
-   * The batch in order: runs of ordinary sends go through sendRun with a fixed number of
-   * statements; a resend, a send to an unknown recipient or a NoUnread send goes through
-   * sendOne, after the run before it was written. `stored` holds the indexes of the sends
-   * known to repeat a stored message.
-   */
-  private writeBatch(batch: readonly NewMessage[], stored: ReadonlySet<number>): SendOutcome[] {
-    const seen = new Set<string>();
-    const outcomes: SendOutcome[] = new Array(batch.length);
-    let run: number[] = [];
-    const writeRun = () => {
-      if (run.length === 0) return;
-      const sends = run.map((i) => ({ message: batch[i]!, fromTinyId: this.accountRow(batch[i]!.sdkAppId, batch[i]!.from)?.tiny_id ?? 0 }));
-      this.sendRun(sends).forEach((o, k) => (outcomes[run[k]!] = o));
-      run = [];
-    };
-    batch.forEach((m, i) => {
-      const key = m.sdkAppId + '\u0000' + m.from + '\u0000' + m.clientMsgId;
-      const ordinary = !stored.has(i) && !seen.has(key) && !m.noUnread && fitsRun(m) && this.accountRow(m.sdkAppId, m.to) !== undefined;
-      seen.add(key);
-      if (ordinary) {
-        run.push(i);
-      } else {
-        writeRun();
-        outcomes[i] = this.sendOne(m);
-      }
-    });
-    writeRun();
-    return outcomes;
-  }
-
-  /** Indexes of the sends in the batch whose client message id is already stored. */
-  private storedRepeats(batch: readonly NewMessage[]): Set<number> {
-    const keys = JSON.stringify(batch.map((m) => [m.sdkAppId, m.from, m.clientMsgId]));
-    return new Set((this.stmt.storedClientIds.all(keys) as number[]).map(Number));
+    return this.dropCacheOnFailure(() => this.sendTx(batch));
   }
 
   private appendEvent(sdkAppId: number, user: string, kind: UserEvent['kind'], peer: string, seq: number, data: object | null): number {
@@ -541,10 +477,11 @@ export class SqliteStore implements Store {
     return cursor;
   }
 
-  /** One send inside the batch transaction. */
-  private sendOne(m: NewMessage): SendOutcome {
-    const dup = this.stmt.messageByClientId.get(m.sdkAppId, m.from, m.clientMsgId) as MessageRow | undefined;
+  /** One send inside the batch transaction; a resend (also of one earlier in the batch) answers with the stored message. */
+  private sendOne(input: NewMessage): SendOutcome {
+    const dup = this.stmt.messageByClientId.get(input.sdkAppId, input.from, input.clientMsgId) as MessageRow | undefined;
     if (dup) return { ok: true, message: toMessage(dup), duplicate: true, events: [] };
+    const m = { ...input, cloudCustomData: wellFormed(input.cloudCustomData), fromNick: wellFormed(input.fromNick) };
     if (!this.accountRow(m.sdkAppId, m.to)) {
       if (!m.autoCreateRecipient) return { ok: false, code: 'MSG_RECIPIENT_NOT_FOUND' };
       this.ensureAccountSync(m.sdkAppId, m.to);
