@@ -158,9 +158,10 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    // A group commit's multi-row INSERTs keep a statement journal (for a statement that
-    // fails halfway); past 64 KiB SQLite spills it to a temporary file. In memory, a batch of
-    // 200 sends writes 5.7 instead of 9.8 KB per message (npm run bench:store).
+    // Temporary storage (statement journals, the B-trees of a sort without an index, such as
+    // a user's conversation list) in memory rather than in files. The multi-row INSERTs of an
+    // earlier group-commit writer spilled their statement journals to a file past 64 KiB
+    // (9.8 instead of 5.7 KB written per message at batches of 200).
     this.db.pragma('temp_store = MEMORY');
     this.migrate();
     this.stmt = this.prepare();
