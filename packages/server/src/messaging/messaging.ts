@@ -173,8 +173,10 @@ export class Messaging {
     if (contentBytes(body, cloudCustomData) > this.config.maxMessageBytes) {
       throw new ImError('MSG_TOO_LARGE', `message content exceeds ${this.config.maxMessageBytes} bytes`);
     }
+    // The sender, as the rate limiter and the before-send turns know it.
+    const key = `${app.sdkAppId}:${from}`;
     if (opts.rateLimit) {
-      const wait = this.sendLimiter.take(`${app.sdkAppId}:${from}`);
+      const wait = this.sendLimiter.take(key);
       if (wait > 0) throw new ImError('REQ_RATE_LIMITED', `send rate exceeded; retry after ${wait} ms`, { retryAfterMs: wait });
     }
     // An async before-send hook would let a sender's later message overtake an earlier one
@@ -183,7 +185,6 @@ export class Messaging {
     // it when the app surely has no callback, no earlier send of the sender is still taking
     // its turn, and nothing is awaited before its commit is queued (no dedupe lookup), so
     // it cannot overtake or be overtaken.
-    const key = `${app.sdkAppId}:${from}`;
     const skipsHook = input.dedupeWindowSeconds === undefined && this.beforeSend?.idleFor?.(app.sdkAppId) === true && !this.senderTails.has(key);
     const before = skipsHook ? undefined : this.beforeSend;
     let release: (() => void) | undefined;

@@ -66,10 +66,10 @@ export function installWebhooks(server: ParleyServer): WebhookOutbox {
     if (!state) return;
     // Read the session now: a transport may clear its identity right after detaching.
     const { sdkAppId, userId, platform } = change.session;
-    if (cache.surelyUnwanted(sdkAppId, 'State.StateChange')) return;
-    const body = stateChangeBody(userId, state[0], state[1], Date.now(), change.type === 'attached' ? change.kickedPlatforms : []);
+    const at = Date.now();
+    const kicked = change.type === 'attached' ? change.kickedPlatforms : [];
     const optPlatform = platform === undefined ? platformName(undefined) : statePlatformName(platform);
-    enqueue(sdkAppId, 'State.StateChange', { OptPlatform: optPlatform, ClientIP: '' }, () => body);
+    enqueue(sdkAppId, 'State.StateChange', { OptPlatform: optPlatform, ClientIP: '' }, () => stateChangeBody(userId, state[0], state[1], at, kicked));
   });
 
   server.onClose.push(() => outbox.close());

@@ -12,7 +12,7 @@ const PER_REQUEST = 100;
 
 export class PeerProfiles {
   readonly #known = new Map<string, Shown>();
-  /** Asked and not answered yet, or answered without the peer (no such account). */
+  /** Every peer asked about (a failed request takes its peers out again); only theirs are learnt. */
   readonly #asked = new Set<string>();
 
   constructor(
